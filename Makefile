@@ -1,0 +1,54 @@
+# Welcoming — every target is idempotent and quick when nothing changed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install setup demo test lint typecheck test-sqlite test-postgres bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+setup: install
+	@mkdir -p var
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py load_demo
+
+demo: setup
+	@$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)
+	@$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	@$(VENV)/bin/mypy
+
+test-sqlite: install
+	@echo "== pytest on SQLite"
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== pytest on PostgreSQL"
+	@url=$$(scripts/postgres.sh start) && \
+	  trap 'scripts/postgres.sh stop' EXIT && \
+	  DATABASE_URL=$$url $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck test-sqlite test-postgres
+
+bench: setup
+	@$(PY) manage.py bench_directory
+
+clean:
+	@scripts/postgres.sh stop || true
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,58 @@
+"""The shared cast and the small fixtures every test can use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from welcoming.accounts.models import User
+from welcoming.places.models import Jurisdiction
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-76.6, 44.1], [-76.3, 44.1], [-76.3, 44.4], [-76.6, 44.4], [-76.6, 44.1]]],
+}
+
+
+@pytest.fixture
+def riverton(db: Any) -> Jurisdiction:
+    return Jurisdiction.objects.create(
+        code="riverton",
+        name="Riverton",
+        translations={"ar": {"name": "ريفرتون"}},
+        default_language="en",
+        languages=["en", "fr", "ar", "uk", "es", "fa"],
+        timezone="America/Toronto",
+        country="CA",
+        state_province="ON",
+        centre_latitude=44.2312,
+        centre_longitude=-76.4860,
+        boundary=SQUARE,
+        emergency_contacts=[{"number": "911", "name": {"en": "Emergency"}}],
+    )
+
+
+@pytest.fixture
+def lakeside(db: Any) -> Jurisdiction:
+    return Jurisdiction.objects.create(
+        code="lakeside", name="Lakeside", centre_latitude=44.305, centre_longitude=-76.37, languages=["en"]
+    )
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def admin_user(db: Any) -> User:
+    return User.objects.create_superuser("ada", "ada@example.org", "a-long-password-1")
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    client = Client()
+    client.force_login(admin_user)
+    return client
