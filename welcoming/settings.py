@@ -19,9 +19,7 @@ VAR_DIR = Path(env_str("WELCOMING_VAR_DIR", str(BASE_DIR / "var")))
 
 WELCOMING_ENV = env_str("WELCOMING_ENV", "development")
 if WELCOMING_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(
-        f"WELCOMING_ENV must be development, test or production, not {WELCOMING_ENV!r}."
-    )
+    raise ImproperlyConfigured(f"WELCOMING_ENV must be development, test or production, not {WELCOMING_ENV!r}.")
 PRODUCTION = WELCOMING_ENV == "production"
 
 if PRODUCTION:

@@ -118,8 +118,7 @@ class ServiceAdmin(OrganizationScopedAdmin):
 
     def has_verify_permission(self, request: HttpRequest) -> bool:
         return bool(
-            request.user.has_perm("directory.verify_service")
-            or request.user.has_perm("directory.change_service")
+            request.user.has_perm("directory.verify_service") or request.user.has_perm("directory.change_service")
         )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from welcoming.directory import models as m
@@ -83,6 +84,14 @@ class Options:
     metadata: dict[uuid.UUID, list[m.Metadata]] = field(default_factory=dict)
 
 
+def related(obj: models.Model, attr: str) -> Any:
+    """The object a forward reference points at, or None when it is dangling."""
+    try:
+        return getattr(obj, attr)
+    except ObjectDoesNotExist:
+        return None
+
+
 def scalar(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -138,19 +147,14 @@ def to_hsds(obj: models.Model, options: Options, parent: type[models.Model] | No
     if not options.nested:
         return out
     for attr, key, many in NESTING.get(model, []):
-        if (
-            model is m.Location
-            and key == "addresses"
-            and out.get("confidential")
-            and not options.show_confidential
-        ):
+        if model is m.Location and key == "addresses" and out.get("confidential") and not options.show_confidential:
             out[key] = []
             continue
         if many:
             children: Iterable[models.Model] = getattr(obj, attr).all()
             out[key] = [to_hsds(child, options, parent=model) for child in children]
         else:
-            child = getattr(obj, attr, None)
+            child = related(obj, attr)
             if child is not None:
                 out[key] = to_hsds(child, options, parent=model)
     if model in ANNOTATED:
@@ -163,6 +167,7 @@ def to_hsds(obj: models.Model, options: Options, parent: type[models.Model] | No
 def attribute(obj: m.Attribute, options: Options) -> dict[str, Any]:
     out = own_fields(obj, options, parent=None)
     out.pop("link_id", None)
-    if obj.taxonomy_term is not None:
-        out["taxonomy_term"] = to_hsds(obj.taxonomy_term, options)
+    term = related(obj, "taxonomy_term")
+    if term is not None:
+        out["taxonomy_term"] = to_hsds(term, options)
     return out

@@ -51,9 +51,7 @@ def short(max_length: int = 255) -> Any:
 
 def owned_by(model: str, related_name: str) -> Any:
     """A parent the row cannot live without."""
-    return models.ForeignKey(
-        model, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name
-    )
+    return models.ForeignKey(model, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name)
 
 
 def loose(model: str, related_name: str = "+") -> Any:
@@ -200,9 +198,7 @@ class Service(HsdsObject):
         PHONE = "phone"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="services")
-    program = models.ForeignKey(
-        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="services"
-    )
+    program = models.ForeignKey(Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="services")
     name = models.CharField(max_length=255)
     alternate_name = short()
     description = text()
@@ -247,9 +243,7 @@ class Location(HsdsObject):
         POSTAL = "postal"
         VIRTUAL = "virtual"
 
-    location_type = models.CharField(
-        max_length=20, choices=LocationType.choices, default=LocationType.PHYSICAL
-    )
+    location_type = models.CharField(max_length=20, choices=LocationType.choices, default=LocationType.PHYSICAL)
     url = short(500)
     organization = loose("directory.Organization", related_name="hsds_locations")
     name = short()
@@ -297,7 +291,7 @@ class Address(HsdsObject):
     region = short()
     state_province = models.CharField(max_length=255)
     postal_code = models.CharField(max_length=40)
-    country = models.CharField(max_length=2)
+    country = models.CharField(max_length=100)
     address_type = models.CharField(max_length=20, default="physical")
 
     class Meta:
@@ -309,7 +303,7 @@ class Contact(HsdsObject):
     hsds_name = "contact"
     translated_fields = ("title", "department")
 
-    organization = loose("directory.Organization")
+    organization = loose("directory.Organization", related_name="contacts")
     service = owned_by("directory.Service", "contacts")
     service_at_location = loose("directory.ServiceAtLocation", related_name="contacts")
     location = owned_by("directory.Location", "contacts")
@@ -466,9 +460,7 @@ class Attribute(HsdsObject):
     translated_fields = ("value",)
 
     link_id = models.UUIDField(null=True, blank=True)
-    taxonomy_term = models.ForeignKey(
-        TaxonomyTerm, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     link_type = short(100)
     link_entity = short(100)
     value = text()
@@ -521,6 +513,4 @@ class OrganizationEditor(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="editors")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="organization_editor_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="organization_editor_unique")]

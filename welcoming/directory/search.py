@@ -32,10 +32,7 @@ def service_filter(query: str) -> Q | None:
         sql = "SELECT rowid FROM directory_servicesearch_fts WHERE directory_servicesearch_fts MATCH %s"
     elif connection.vendor == "postgresql":
         match = " & ".join(f"{w}:*" for w in words)
-        sql = (
-            "SELECT id FROM directory_servicesearch "
-            "WHERE to_tsvector('simple', document) @@ to_tsquery('simple', %s)"
-        )
+        sql = "SELECT id FROM directory_servicesearch WHERE to_tsvector('simple', document) @@ to_tsquery('simple', %s)"
     else:  # pragma: no cover - other databases fall back to a scan
         q = Q()
         for w in words:
@@ -67,9 +64,9 @@ def reindex(service_ids: Iterable[UUID]) -> int:
         chunk = ids[start : start + 2000]
         services = list(Service.objects.filter(id__in=chunk).select_related("organization"))
         terms: dict[UUID, list[str]] = {}
-        for attribute in Attribute.objects.filter(
-            link_id__in=chunk, taxonomy_term__isnull=False
-        ).select_related("taxonomy_term"):
+        for attribute in Attribute.objects.filter(link_id__in=chunk, taxonomy_term__isnull=False).select_related(
+            "taxonomy_term"
+        ):
             term = attribute.taxonomy_term
             assert term is not None and attribute.link_id is not None
             names = [term.name, term.need, *(b.get("name", "") for b in (term.translations or {}).values())]

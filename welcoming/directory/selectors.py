@@ -101,9 +101,7 @@ LOCATION_PREFETCH: list[str | Prefetch[Any, Any, Any]] = [
 ]
 
 
-def _nested(
-    prefix: str, names: Iterable[str | Prefetch[Any, Any, Any]]
-) -> list[str | Prefetch[Any, Any, Any]]:
+def _nested(prefix: str, names: Iterable[str | Prefetch[Any, Any, Any]]) -> list[str | Prefetch[Any, Any, Any]]:
     out: list[str | Prefetch[Any, Any, Any]] = []
     for name in names:
         if isinstance(name, Prefetch):
@@ -182,18 +180,18 @@ def object_ids(objects: Iterable[object]) -> set[UUID]:
     """Ids of the annotated objects in these HSDS trees (services, organisations, locations...)."""
     seen: set[UUID] = set()
 
-    def walk(obj: object) -> None:
+    def walk(obj: Any) -> None:
         if type(obj) in hsds.ANNOTATED:
-            pk = obj.pk  # type: ignore[attr-defined]
+            pk = obj.pk
             if pk in seen:
                 return
             seen.add(pk)
-        for attr, _key, many in hsds.NESTING.get(type(obj), []):  # type: ignore[arg-type]
+        for attr, _key, many in hsds.NESTING.get(type(obj), []):
             if many:
                 for child in getattr(obj, attr).all():
                     walk(child)
             else:
-                child = getattr(obj, attr, None)
+                child = hsds.related(obj, attr)
                 if child is not None:
                     walk(child)
 

@@ -13,9 +13,7 @@ urlpatterns = [
     path("locations", views.LocationList.as_view(), name="locations"),
     path("locations/<str:id>", views.LocationDetail.as_view(), name="location"),
     path("service_at_locations", views.ServiceAtLocationList.as_view(), name="service_at_locations"),
-    path(
-        "service_at_locations/<str:id>", views.ServiceAtLocationDetail.as_view(), name="service_at_location"
-    ),
+    path("service_at_locations/<str:id>", views.ServiceAtLocationDetail.as_view(), name="service_at_location"),
     path("taxonomies", views.TaxonomyList.as_view(), name="taxonomies"),
     path("taxonomies/<str:id>", views.TaxonomyDetail.as_view(), name="taxonomy"),
     path("taxonomy_terms", views.TaxonomyTermList.as_view(), name="taxonomy_terms"),

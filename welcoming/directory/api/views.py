@@ -72,9 +72,7 @@ class HsdsView(APIView):
                     "errors": {"lang": f"must be one of {', '.join(LANGUAGE_CODES)}."},
                 }
             )
-        language = (
-            language or best_language(request.headers.get("Accept-Language")) or jurisdiction.default_language
-        )
+        language = language or best_language(request.headers.get("Accept-Language")) or jurisdiction.default_language
         options = hsds.Options(
             language=language,
             source_language=jurisdiction.default_language,
@@ -208,9 +206,7 @@ class ServiceList(HsdsListView):
             out.append(item)
         return out
 
-    @extend_schema(
-        summary="Services, one HSDS Page at a time", parameters=SERVICE_PARAMETERS, responses=OBJECT
-    )
+    @extend_schema(summary="Services, one HSDS Page at a time", parameters=SERVICE_PARAMETERS, responses=OBJECT)
     def get(self, request: Request) -> Any:
         return super().get(request)
 

@@ -1,0 +1,358 @@
+"""Importing HSDS data into one jurisdiction: validate every row, then write all or nothing.
+
+A `Dataset` is HSDS rows by table, each row a mapping of HSDS field names to values (strings from
+CSV or JSON values) with the place it came from. `validate()` finds every problem, not just the
+first; `apply()` writes in one transaction, updating rows by id instead of duplicating them. The
+readers of data packages and JSON (`directory/packages.py`) and the demo city all come through here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from welcoming.directory import models as m
+from welcoming.directory import search
+from welcoming.directory.tables import COLUMNS, MODELS, TABLES, Invalid
+from welcoming.lib.i18n import LANGUAGE_CODES
+from welcoming.places.models import Jurisdiction
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    row: int
+
+    def at(self, column: str) -> str:
+        return f"{self.file}:{self.row}:{column}"
+
+
+@dataclass
+class Row:
+    values: dict[str, Any]
+    where: Where
+    translations: dict[str, dict[str, str]] | None = None
+
+
+@dataclass
+class Dataset:
+    tables: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    # Translations given apart from the rows (the data package's translations.csv).
+    loose_translations: list[tuple[Where, str, str, str, str, str]] = field(default_factory=list)
+    has_translations: bool = False
+
+    def add(self, table: str, values: dict[str, Any], where: Where, translations: dict[str, Any] | None = None) -> None:
+        self.tables[table].append(Row(values, where, translations))
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
+
+
+@dataclass
+class Report:
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = []
+        for table, _file, _model in TABLES:
+            c, u, s = self.created.get(table, 0), self.updated.get(table, 0), self.unchanged.get(table, 0)
+            if c or u or s:
+                parts.append(f"{table}: {c} new, {u} updated, {s} unchanged")
+        return "\n".join(parts) or "nothing to import"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} error(s); nothing was written.\n" + "\n".join(errors))
+
+
+@dataclass
+class Parsed:
+    pk: uuid.UUID
+    values: dict[str, Any]  # attname → python value
+    translations: dict[str, dict[str, str]] | None
+    where: Where
+
+
+def _check_translations(
+    model: type[m.HsdsObject], raw: Any, where: Where, errors: list[str]
+) -> dict[str, dict[str, str]] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        errors.append(f"{where.at('translations')}: must be an object of languages")
+        return None
+    clean: dict[str, dict[str, str]] = {}
+    for language, fields in raw.items():
+        if language not in LANGUAGE_CODES:
+            errors.append(f"{where.at('translations')}: {language!r} is not one of {', '.join(LANGUAGE_CODES)}")
+            continue
+        if not isinstance(fields, dict):
+            errors.append(f"{where.at('translations')}: {language} must map fields to text")
+            continue
+        for name, text in fields.items():
+            if name not in model.translated_fields:
+                errors.append(f"{where.at('translations')}: {model.hsds_name}.{name} is not translatable")
+            elif not isinstance(text, str):
+                errors.append(f"{where.at('translations')}: {language}.{name} must be text")
+            elif text:
+                clean.setdefault(language, {})[name] = text
+    return clean
+
+
+def validate(
+    dataset: Dataset, jurisdiction: Jurisdiction
+) -> tuple[dict[str, dict[uuid.UUID, Parsed]], list[str], list[str]]:
+    """Every row parsed, with all the errors and warnings found; nothing is written."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    parsed: dict[str, dict[uuid.UUID, Parsed]] = {}
+    for table, rows in dataset.tables.items():
+        if table not in MODELS:
+            errors.append(f"{rows[0].where.file}: {table!r} is not an HSDS table")
+            continue
+        model = MODELS[table]
+        cols = COLUMNS[table]
+        seen: dict[uuid.UUID, Parsed] = {}
+        unknown_reported: set[str] = set()
+        for row in rows:
+            values: dict[str, Any] = {}
+            ok = True
+            for name, raw in row.values.items():
+                column = cols.get(name)
+                if column is None:
+                    if name not in unknown_reported:
+                        warnings.append(f"{row.where.at(name)}: not a field of {table}; ignored")
+                        unknown_reported.add(name)
+                    continue
+                try:
+                    values[column.attname] = column.parse(raw)
+                except Invalid as exc:
+                    errors.append(f"{row.where.at(name)}: {exc}")
+                    ok = False
+            for name, column in cols.items():
+                if column.required and values.get(column.attname) is None and name != "id":
+                    errors.append(f"{row.where.at(name)}: required")
+                    ok = False
+            pk = values.pop("id", None)
+            if pk is None:
+                if "id" not in row.values or not str(row.values.get("id") or "").strip():
+                    errors.append(f"{row.where.at('id')}: required")
+                continue
+            translations = _check_translations(model, row.translations, row.where, errors)
+            if not ok:
+                continue
+            if pk in seen:
+                if _same(seen[pk], values, translations):
+                    continue
+                errors.append(
+                    f"{row.where.at('id')}: duplicate id {pk} (also {seen[pk].where.file}:{seen[pk].where.row})"
+                )
+                continue
+            seen[pk] = Parsed(pk, values, translations, row.where)
+        parsed[table] = seen
+
+    _apply_loose_translations(dataset, parsed, errors)
+    _check_ownership(parsed, jurisdiction, errors)
+    _check_references(parsed, jurisdiction, errors, warnings)
+    return parsed, errors, warnings
+
+
+def _same(first: Parsed, values: dict[str, Any], translations: dict[str, dict[str, str]] | None) -> bool:
+    """The same object met twice (an organisation nested in many services) is one object."""
+    merged = {**first.values, **{k: v for k, v in values.items() if v is not None}}
+    if any(first.values.get(k) not in (None, v) for k, v in merged.items()):
+        return False
+    first.values = merged
+    if translations and not first.translations:
+        first.translations = translations
+    return True
+
+
+def _apply_loose_translations(dataset: Dataset, parsed: dict[str, dict[uuid.UUID, Parsed]], errors: list[str]) -> None:
+    for where, table, raw_id, name, language, text in dataset.loose_translations:
+        model = MODELS.get(table)
+        if model is None:
+            errors.append(f"{where.at('table')}: {table!r} is not an HSDS table")
+            continue
+        try:
+            pk = uuid.UUID(raw_id)
+        except ValueError:
+            errors.append(f"{where.at('id')}: {raw_id!r} is not a UUID")
+            continue
+        if name not in model.translated_fields:
+            errors.append(f"{where.at('field')}: {table}.{name} is not translatable")
+            continue
+        if language not in LANGUAGE_CODES:
+            errors.append(f"{where.at('language')}: {language!r} is not one of {', '.join(LANGUAGE_CODES)}")
+            continue
+        target = parsed.get(table, {}).get(pk)
+        if target is None:
+            errors.append(f"{where.at('id')}: no {table} {pk} in this package")
+            continue
+        if text:
+            target.translations = target.translations or {}
+            target.translations.setdefault(language, {})[name] = text
+
+
+def _check_ownership(parsed: dict[str, dict[uuid.UUID, Parsed]], jurisdiction: Jurisdiction, errors: list[str]) -> None:
+    """An id that already belongs to another jurisdiction cannot be taken over."""
+    for table, rows in parsed.items():
+        ids = list(rows)
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            clashes = MODELS[table]._default_manager.filter(pk__in=chunk).exclude(jurisdiction=jurisdiction)
+            for pk, code in clashes.values_list("pk", "jurisdiction__code"):
+                errors.append(f"{rows[pk].where.at('id')}: {table} {pk} belongs to the jurisdiction {code}")
+
+
+def _check_references(
+    parsed: dict[str, dict[uuid.UUID, Parsed]],
+    jurisdiction: Jurisdiction,
+    errors: list[str],
+    warnings: list[str],
+) -> None:
+    wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for table, rows in parsed.items():
+        for column in COLUMNS[table].values():
+            if column.target:
+                for row in rows.values():
+                    value = row.values.get(column.attname)
+                    if value is not None and value not in parsed.get(column.target, {}):
+                        wanted[column.target].add(value)
+    existing: dict[str, set[uuid.UUID]] = {}
+    for target, ids in wanted.items():
+        found: set[uuid.UUID] = set()
+        id_list = list(ids)
+        for start in range(0, len(id_list), BATCH):
+            chunk = id_list[start : start + BATCH]
+            found.update(
+                MODELS[target]
+                ._default_manager.filter(pk__in=chunk, jurisdiction=jurisdiction)
+                .values_list("pk", flat=True)
+            )
+        existing[target] = found
+    for table, rows in parsed.items():
+        for name, column in COLUMNS[table].items():
+            if not column.target:
+                continue
+            for row in rows.values():
+                value = row.values.get(column.attname)
+                if value is None or value in parsed.get(column.target, {}) or value in existing[column.target]:
+                    continue
+                message = f"{row.where.at(name)}: no {column.target} with the id {value}"
+                if column.strict_reference:
+                    errors.append(message)
+                else:
+                    warnings.append(message + "; kept as given")
+
+
+def _write(
+    table: str,
+    rows: dict[uuid.UUID, Parsed],
+    jurisdiction: Jurisdiction,
+    replace_translations: bool,
+    report: Report,
+) -> list[uuid.UUID]:
+    """Upserts one table; returns the ids of the rows it created or changed."""
+    model = MODELS[table]
+    changed: list[uuid.UUID] = []
+    attnames = [c.attname for c in COLUMNS[table].values() if c.attname != "id"]
+    ids = list(rows)
+    now = timezone.now()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        existing = {obj.pk: obj for obj in model._default_manager.filter(pk__in=chunk)}
+        new, dirty = [], []
+        for pk in chunk:
+            row = rows[pk]
+            values = dict(row.values)
+            if table == "service" and values.get("last_modified") is None:
+                values["last_modified"] = getattr(existing[pk], "last_modified", now) if pk in existing else now
+            obj = existing.get(pk)
+            if obj is None:
+                obj = model(id=pk, jurisdiction=jurisdiction, translations=row.translations or {})
+                for name in attnames:
+                    if name in values:
+                        setattr(obj, name, values[name] if values[name] is not None else _empty(model, name))
+                new.append(obj)
+                continue
+            before = [getattr(obj, name) for name in attnames] + [obj.translations]
+            for name in attnames:
+                if name in values:
+                    setattr(obj, name, values[name] if values[name] is not None else _empty(model, name))
+            if replace_translations or row.translations:
+                obj.translations = row.translations or {}
+            if before != [getattr(obj, name) for name in attnames] + [obj.translations]:
+                dirty.append(obj)
+            else:
+                report.unchanged[table] += 1
+        model._default_manager.bulk_create(new, batch_size=500)
+        if dirty:
+            model._default_manager.bulk_update(dirty, [*attnames, "translations"], batch_size=500)
+        report.created[table] += len(new)
+        report.updated[table] += len(dirty)
+        changed.extend(obj.pk for obj in (*new, *dirty))
+    return changed
+
+
+def _empty(model: type[m.HsdsObject], attname: str) -> Any:
+    f = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    if f.null:
+        return None
+    return f.get_default()
+
+
+def import_dataset(
+    dataset: Dataset,
+    *,
+    jurisdiction: Jurisdiction,
+    dry_run: bool = False,
+    progress: Callable[[str, int], object] | None = None,
+) -> Report:
+    """Validates the whole dataset, then writes it in one transaction (or not at all when dry)."""
+    parsed, errors, warnings = validate(dataset, jurisdiction)
+    if errors:
+        raise ImportFailed(errors)
+    report = Report(warnings=warnings)
+    with transaction.atomic():
+        touched_services: set[uuid.UUID] = set()
+        for table, _file, _model in TABLES:
+            rows = parsed.get(table)
+            if not rows:
+                continue
+            changed = _write(table, rows, jurisdiction, dataset.has_translations, report)
+            if progress:
+                progress(table, len(rows))
+            touched_services.update(_services_affected(table, changed, rows))
+        if touched_services:
+            search.reindex(sorted(touched_services))
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _services_affected(table: str, changed: Iterable[uuid.UUID], rows: dict[uuid.UUID, Parsed]) -> set[uuid.UUID]:
+    changed = list(changed)
+    if table == "service":
+        return set(changed)
+    if table == "attribute":
+        return {rows[pk].values["link_id"] for pk in changed if rows[pk].values.get("link_id")}
+    if table == "organization" and changed:
+        return set(m.Service.objects.filter(organization_id__in=changed).values_list("id", flat=True))
+    if table == "taxonomy_term" and changed:
+        links = m.Attribute.objects.filter(taxonomy_term_id__in=changed).values_list("link_id", flat=True)
+        return {pk for pk in links if pk is not None}
+    return set()
