@@ -49,7 +49,7 @@ test: lint typecheck test-sqlite test-postgres
 # Benchmarks run on their own database, so the demo stays as it is.
 BENCH_DB := DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3
 bench: install
-	@mkdir -p var
+	@mkdir -p var && rm -f var/bench.sqlite3*
 	@$(BENCH_DB) $(PY) manage.py migrate --noinput -v 0
 	@$(BENCH_DB) $(PY) manage.py bench_directory
 

@@ -313,6 +313,14 @@ def add_service(
         )
     for index, document in enumerate(template.get("required_documents") or []):
         builder.add("required_document", f"{key}:{index}", {"service_id": service_id}, {"document": document})
+    if template.get("keywords"):
+        # HSDS has no keyword field: the words people type travel as an attribute, found by search
+        builder.add(
+            "attribute",
+            f"{key}:keywords",
+            {"link_id": service_id, "link_entity": "service", "link_type": "keywords"},
+            {"value": template["keywords"]},
+        )
     for need in template["needs"]:
         builder.add(
             "attribute",

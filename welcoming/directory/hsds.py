@@ -10,6 +10,7 @@ for no language and get the source text plus the `translations` extension instea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -104,34 +105,41 @@ def scalar(value: Any) -> Any:
     return value
 
 
-def own_fields(obj: models.Model, options: Options, parent: type[models.Model] | None) -> dict[str, Any]:
-    model = type(obj)
+@functools.cache
+def _fields(model: type[models.Model], parent: type[models.Model] | None) -> list[tuple[str, str, str | None]]:
+    """(attribute, HSDS key, field name if translatable) of a model, without its parent's id."""
     hsds_name = getattr(model, "hsds_name", "")
     translated = getattr(model, "translated_fields", ())
-    out: dict[str, Any] = {}
-    languages: dict[str, str] = {}
+    out = []
     for f in model._meta.concrete_fields:
-        if f.name in SKIPPED:
+        if f.name in SKIPPED or (parent is not None and f.is_relation and f.related_model is parent):
             continue
         key = RENAMED.get((hsds_name, f.name), f.attname)
-        if parent is not None and f.is_relation and f.related_model is parent:
+        out.append((f.attname, key, f.name if f.name in translated else None))
+    return out
+
+
+def own_fields(obj: models.Model, options: Options, parent: type[models.Model] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    languages: dict[str, str] = {}
+    translations = getattr(obj, "translations", None)
+    for attname, key, translated in _fields(type(obj), parent):
+        value = getattr(obj, attname)
+        if value is None or value == "":
             continue
-        value = getattr(obj, f.attname)
-        if f.name in translated and options.language and value:
+        if translated and options.language:
             localized = pick(
                 source_text=value,
                 source_language=options.source_language,
-                translations=getattr(obj, "translations", None),
-                field=f.name,
+                translations=translations,
+                field=translated,
                 language=options.language,
             )
             value = localized.text
             languages[key] = localized.language
-        if value is None or value == "":
-            continue
         out[key] = scalar(value)
-    if options.language is None and getattr(obj, "translations", None):
-        out["translations"] = obj.translations  # type: ignore[attr-defined]
+    if options.language is None and translations:
+        out["translations"] = translations
     if languages:
         out["text_language"] = languages
     return out

@@ -8,13 +8,14 @@ readers of data packages and JSON (`directory/packages.py`) and the demo city al
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from welcoming.directory import models as m
@@ -24,6 +25,7 @@ from welcoming.lib.i18n import LANGUAGE_CODES
 from welcoming.places.models import Jurisdiction
 
 BATCH = 2000
+ANALYZE_AFTER_ROWS = 5000
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def validate(
         cols = COLUMNS[table]
         seen: dict[uuid.UUID, Parsed] = {}
         unknown_reported: set[str] = set()
+        required = [(name, c.attname) for name, c in cols.items() if c.required and name != "id"]
         for row in rows:
             values: dict[str, Any] = {}
             ok = True
@@ -142,8 +145,8 @@ def validate(
                 except Invalid as exc:
                     errors.append(f"{row.where.at(name)}: {exc}")
                     ok = False
-            for name, column in cols.items():
-                if column.required and values.get(column.attname) is None and name != "id":
+            for name, attname in required:
+                if values.get(attname) is None:
                     errors.append(f"{row.where.at(name)}: required")
                     ok = False
             pk = values.pop("id", None)
@@ -259,6 +262,69 @@ def _check_references(
                     warnings.append(message + "; kept as given")
 
 
+class TableWriter:
+    """Inserts and updates rows of one model with plain SQL: the ORM's per-object overhead would
+    dominate an import of hundreds of thousands of rows."""
+
+    def __init__(self, model: type[m.HsdsObject]) -> None:
+        self.model = model
+        pk = model._meta.pk
+        self.fields = [pk, *(f for f in model._meta.concrete_fields if f is not pk)]
+        self.attnames = [f.attname for f in self.fields]
+        self.defaults = {f.attname: None if f.null else f.get_default() for f in self.fields}
+        qn = connection.ops.quote_name
+        table = qn(model._meta.db_table)  # names from the model, values as parameters
+        columns = [qn(f.column or f.attname) for f in self.fields]
+        placeholders = ", ".join(["%s"] * len(columns))
+        self.insert_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+        assignments = ", ".join(f"{c} = %s" for c in columns[1:])
+        self.update_sql = f"UPDATE {table} SET {assignments} WHERE {columns[0]} = %s"  # noqa: S608
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.preps = [self._prep(f) for f in self.fields]
+
+    def _prep(self, f: Any) -> Callable[[Any], Any] | None:
+        """How a parsed value becomes a database parameter; None when it already is one."""
+        conn = self.connection
+        uuid_valued = isinstance(f, models.UUIDField) or (
+            f.is_relation and isinstance(f.target_field, models.UUIDField)
+        )
+        if uuid_valued:
+            # SQLite keeps UUIDs as 32 hex digits; PostgreSQL's driver adapts UUID objects itself.
+            return (lambda v: None if v is None else v.hex) if conn.vendor == "sqlite" else None
+        if f.is_relation:
+            return None
+        if conn.vendor == "sqlite" and isinstance(f, models.JSONField):
+            return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+        if (
+            conn.vendor == "sqlite"
+            and isinstance(f, models.DateField | models.TimeField)
+            and not isinstance(f, models.DateTimeField)
+        ):
+            return lambda v: None if v is None else v.isoformat()
+        if isinstance(f, models.DateField | models.TimeField | models.JSONField):
+            return lambda value: None if value is None else f.get_db_prep_save(value, conn)
+        return None
+
+    def existing(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        rows = self.model._default_manager.filter(pk__in=ids).values_list(*self.attnames)
+        return {row[0]: dict(zip(self.attnames, row, strict=True)) for row in rows}
+
+    def db_values(self, values: dict[str, Any]) -> list[Any]:
+        return [
+            prep(values[name]) if prep else values[name] for name, prep in zip(self.attnames, self.preps, strict=True)
+        ]
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.insert_sql, [self.db_values(r) for r in rows])
+
+    def update(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.update_sql, [[*self.db_values(r)[1:], self.db_values(r)[0]] for r in rows])
+
+
 def _write(
     table: str,
     rows: dict[uuid.UUID, Parsed],
@@ -266,53 +332,41 @@ def _write(
     replace_translations: bool,
     report: Report,
 ) -> list[uuid.UUID]:
-    """Upserts one table; returns the ids of the rows it created or changed."""
-    model = MODELS[table]
+    """Upserts one table; returns the ids of the rows it created or changed. Fields a row does not
+    give keep their current value; translations are replaced when the data carries them."""
+    writer = TableWriter(MODELS[table])
     changed: list[uuid.UUID] = []
-    attnames = [c.attname for c in COLUMNS[table].values() if c.attname != "id"]
     ids = list(rows)
     now = timezone.now()
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        existing = {obj.pk: obj for obj in model._default_manager.filter(pk__in=chunk)}
-        new, dirty = [], []
+        existing = writer.existing(chunk)
+        new: list[dict[str, Any]] = []
+        dirty: list[dict[str, Any]] = []
         for pk in chunk:
             row = rows[pk]
-            values = dict(row.values)
-            if table == "service" and values.get("last_modified") is None:
-                values["last_modified"] = getattr(existing[pk], "last_modified", now) if pk in existing else now
-            obj = existing.get(pk)
-            if obj is None:
-                obj = model(id=pk, jurisdiction=jurisdiction, translations=row.translations or {})
-                for name in attnames:
-                    if name in values:
-                        setattr(obj, name, values[name] if values[name] is not None else _empty(model, name))
-                new.append(obj)
-                continue
-            before = [getattr(obj, name) for name in attnames] + [obj.translations]
-            for name in attnames:
-                if name in values:
-                    setattr(obj, name, values[name] if values[name] is not None else _empty(model, name))
-            if replace_translations or row.translations:
-                obj.translations = row.translations or {}
-            if before != [getattr(obj, name) for name in attnames] + [obj.translations]:
-                dirty.append(obj)
+            before = existing.get(pk)
+            desired = dict(before) if before else dict(writer.defaults)
+            for name, value in row.values.items():
+                desired[name] = writer.defaults[name] if value is None else value
+            desired["id"] = pk
+            desired["jurisdiction_id"] = jurisdiction.pk
+            if replace_translations or row.translations or before is None:
+                desired["translations"] = row.translations or {}
+            if table == "service" and desired.get("last_modified") is None:
+                desired["last_modified"] = now
+            if before is None:
+                new.append(desired)
+            elif desired != before:
+                dirty.append(desired)
             else:
                 report.unchanged[table] += 1
-        model._default_manager.bulk_create(new, batch_size=500)
-        if dirty:
-            model._default_manager.bulk_update(dirty, [*attnames, "translations"], batch_size=500)
+        writer.insert(new)
+        writer.update(dirty)
         report.created[table] += len(new)
         report.updated[table] += len(dirty)
-        changed.extend(obj.pk for obj in (*new, *dirty))
+        changed.extend(r["id"] for r in (*new, *dirty))
     return changed
-
-
-def _empty(model: type[m.HsdsObject], attname: str) -> Any:
-    f = next(f for f in model._meta.concrete_fields if f.attname == attname)
-    if f.null:
-        return None
-    return f.get_default()
 
 
 def import_dataset(
@@ -341,6 +395,10 @@ def import_dataset(
             search.reindex(sorted(touched_services))
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run and dataset.count() >= ANALYZE_AFTER_ROWS:
+        # fresh statistics, or the query planner keeps choosing plans made for an empty directory
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return report
 
 

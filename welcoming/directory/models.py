@@ -467,7 +467,11 @@ class Attribute(HsdsObject):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["link_id", "link_entity"], name="attribute_link_idx")]
+        indexes = [
+            models.Index(fields=["link_id", "link_entity"], name="attribute_link_idx"),
+            # covers "which services carry this term" without reading the rows
+            models.Index(fields=["taxonomy_term", "link_id"], name="attribute_term_link_idx"),
+        ]
 
 
 class Metadata(HsdsObject):
@@ -503,6 +507,7 @@ class ServiceSearch(models.Model):
     """The searchable text of a service in every language, normalised (see `directory.search`)."""
 
     service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="search")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
     document = models.TextField()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -15,7 +15,7 @@ from django.db.models import F, FloatField, OuterRef, Prefetch, QuerySet, Subque
 from django.db.models.functions import Power
 
 from welcoming.accounts.models import User
-from welcoming.directory import hsds
+from welcoming.directory import hsds, search
 from welcoming.directory import models as m
 from welcoming.directory.search import search_services
 from welcoming.lib import geo
@@ -55,7 +55,7 @@ def _squared_km(latitude: float, longitude: float, prefix: str) -> object:
 def services(jurisdiction: Jurisdiction, query: ServiceQuery) -> QuerySet[m.Service]:
     qs = m.Service.objects.filter(jurisdiction=jurisdiction)
     if query.search:
-        qs = search_services(qs, query.search)
+        qs = search_services(qs, query.search, jurisdiction.pk)
     if query.organization_id:
         qs = qs.filter(organization_id=query.organization_id)
     if query.modified_after:
@@ -71,24 +71,50 @@ def services(jurisdiction: Jurisdiction, query: ServiceQuery) -> QuerySet[m.Serv
         radius = query.radius_km if query.radius_km is not None else 10.0
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(query.latitude, query.longitude, radius)
         # Confidential locations never take part: a distance would give their position away.
-        nearby = (
+        near = (
             m.ServiceAtLocation.objects.filter(
-                service=OuterRef("pk"),
                 location__confidential=False,
                 location__latitude__range=(min_lat, max_lat),
                 location__longitude__range=(min_lon, max_lon),
             )
             .annotate(d2=_squared_km(query.latitude, query.longitude, "location__"))
             .filter(d2__lte=radius**2)
-            .order_by("d2")
-            .values("d2")[:1]
         )
+        # filter first (an indexed box), then work out the distance of what is left, for the order
+        nearest = near.filter(service=OuterRef("pk")).order_by("d2").values("d2")[:1]
         qs = (
-            qs.annotate(distance_squared=Subquery(nearby, output_field=FloatField()))
-            .filter(distance_squared__isnull=False)
+            qs.filter(id__in=near.values("service_id"))
+            .annotate(distance_squared=Subquery(nearest, output_field=FloatField()))
             .order_by("distance_squared", "name", "id")
         )
     return qs
+
+
+def service_page(
+    jurisdiction: Jurisdiction,
+    query: ServiceQuery,
+    offset: int,
+    limit: int,
+    shape: Callable[[QuerySet[m.Service]], QuerySet[m.Service]] = lambda qs: qs,
+) -> tuple[int, list[m.Service]]:
+    """(total, one page of services). A search alone is answered by the full-text index, most
+    relevant first; anything else by the filters above, by name or by distance."""
+    if query.search and query == ServiceQuery(search=query.search):
+        hits = search.ranked(query.search, jurisdiction.pk, offset, limit)
+        if hits is not None:
+            return hits.total, _in_order(hits.service_ids, shape)
+    qs = services(jurisdiction, query)
+    total = qs.count()
+    if offset >= total:
+        return total, []
+    # The page's ids first, then its rows: joined to organisations, SQLite may otherwise sort the
+    # whole directory to find fifty names.
+    return total, _in_order(list(qs.values_list("id", flat=True)[offset : offset + limit]), shape)
+
+
+def _in_order(ids: list[UUID], shape: Callable[[QuerySet[m.Service]], QuerySet[m.Service]]) -> list[m.Service]:
+    found = {s.id: s for s in shape(m.Service.objects.filter(id__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
 
 
 LOCATION_PREFETCH: list[str | Prefetch[Any, Any, Any]] = [

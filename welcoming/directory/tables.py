@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -47,41 +46,55 @@ class Invalid(ValueError):
     """A value that does not fit its field; the message says why."""
 
 
-@dataclass(frozen=True)
 class Column:
-    hsds: str
-    field: models.Field[Any, Any]
+    """One HSDS field of a table and how to read it; worked out once per field, used per value."""
 
-    @property
-    def attname(self) -> str:
-        return self.field.attname
-
-    @property
-    def required(self) -> bool:
-        f = self.field
-        return not (f.null or f.blank or f.has_default() or f.primary_key) and self.hsds != "last_modified"
-
-    @property
-    def strict_reference(self) -> bool:
-        return bool(self.field.is_relation and getattr(self.field, "db_constraint", True))
-
-    @property
-    def target(self) -> str | None:
-        if not self.field.is_relation:
-            return None
-        return getattr(self.field.related_model, "hsds_name", None)
+    def __init__(self, hsds_name: str, field: models.Field[Any, Any]) -> None:
+        self.hsds = hsds_name
+        self.field = field
+        self.attname: str = field.attname
+        self.required = not (field.null or field.blank or field.has_default() or field.primary_key) and (
+            hsds_name != "last_modified"
+        )
+        self.strict_reference = bool(field.is_relation and getattr(field, "db_constraint", True))
+        self.target: str | None = getattr(field.related_model, "hsds_name", None) if field.is_relation else None
+        self.choices = {str(choice) for choice, _label in field.flatchoices} if field.choices else None
+        self.max_length = getattr(field, "max_length", None)
+        self.kind = (
+            "uuid"
+            if isinstance(field, models.UUIDField) or field.is_relation
+            else "datetime"
+            if isinstance(field, models.DateTimeField)
+            else "date"
+            if isinstance(field, models.DateField)
+            else "time"
+            if isinstance(field, models.TimeField)
+            else "bool"
+            if isinstance(field, models.BooleanField)
+            else "int"
+            if isinstance(field, models.IntegerField)
+            else "float"
+            if isinstance(field, models.FloatField)
+            else "text"
+        )
 
     def parse(self, value: Any) -> Any:
         """The Python value of an imported value (a CSV string or a JSON value); None when empty."""
         if value is None or (isinstance(value, str) and value.strip() == ""):
             return None
-        f = self.field
-        if isinstance(f, models.UUIDField) or f.is_relation:
+        kind = self.kind
+        if kind == "text" and isinstance(value, str) and self.choices is None:
+            if self.max_length and len(value) > self.max_length:
+                raise Invalid(f"longer than {self.max_length} characters")
+            if "\x00" in value:
+                raise Invalid("contains a NUL character")
+            return value
+        if kind == "uuid":
             try:
                 return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value).strip())
             except ValueError:
                 raise Invalid(f"{value!r} is not a UUID") from None
-        if isinstance(f, models.DateTimeField):
+        if kind == "datetime":
             parsed = parse_datetime(str(value)) if not isinstance(value, dt.datetime) else value
             if parsed is None:
                 day = parse_date(str(value))
@@ -89,7 +102,7 @@ class Column:
             if parsed is None:
                 raise Invalid(f"{value!r} is not an ISO 8601 date-time")
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-        if isinstance(f, models.DateField):
+        if kind == "date":
             if isinstance(value, dt.date):
                 return value
             text = str(value).strip()
@@ -100,7 +113,7 @@ class Column:
             if parsed_date is None:
                 raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)")
             return parsed_date
-        if isinstance(f, models.TimeField):
+        if kind == "time":
             if isinstance(value, dt.time):
                 return value
             try:
@@ -110,14 +123,14 @@ class Column:
             if parsed_time is None:
                 raise Invalid(f"{value!r} is not a time (HH:MM:SS)")
             return parsed_time
-        if isinstance(f, models.BooleanField):
+        if kind == "bool":
             lowered = str(value).strip().lower()
             if lowered in ("true", "1", "yes"):
                 return True
             if lowered in ("false", "0", "no"):
                 return False
             raise Invalid(f"{value!r} is not true or false")
-        if isinstance(f, models.IntegerField):
+        if kind == "int":
             try:
                 number = float(value)
             except (TypeError, ValueError):
@@ -125,7 +138,7 @@ class Column:
             if not number.is_integer():
                 raise Invalid(f"{value!r} is not a whole number")
             return int(number)
-        if isinstance(f, models.FloatField):
+        if kind == "float":
             if isinstance(value, bool):
                 raise Invalid(f"{value!r} is not a number")
             try:
@@ -136,11 +149,11 @@ class Column:
                 raise Invalid(f"{value!r} is not a finite number")
             return number
         text_value = value if isinstance(value, str) else str(value)
-        if f.choices and text_value not in {str(choice) for choice, _label in f.flatchoices}:
-            allowed = ", ".join(str(choice) for choice, _label in f.flatchoices)
+        if self.choices is not None and text_value not in self.choices:
+            allowed = ", ".join(str(choice) for choice, _label in self.field.flatchoices)
             raise Invalid(f"{text_value!r} is not one of: {allowed}")
-        if f.max_length and len(text_value) > f.max_length:
-            raise Invalid(f"longer than {f.max_length} characters")
+        if self.max_length and len(text_value) > self.max_length:
+            raise Invalid(f"longer than {self.max_length} characters")
         if "\x00" in text_value:
             raise Invalid("contains a NUL character")
         return text_value

@@ -35,7 +35,7 @@ def jurisdiction_for_request(request: HttpRequest) -> Jurisdiction:
     if code:
         return jurisdiction_by_code(code)
     host = request.get_host().split(":")[0].lower()
-    for jurisdiction in Jurisdiction.objects.exclude(hosts=[]):
+    for jurisdiction in Jurisdiction.objects.all():
         if host in {h.lower() for h in jurisdiction.hosts}:
             return jurisdiction
     return default_jurisdiction()

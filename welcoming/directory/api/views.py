@@ -93,13 +93,18 @@ class HsdsView(APIView):
 class HsdsListView(HsdsView):
     """An HSDS Page of one kind of object."""
 
-    list_prefetch: ClassVar[Callable[[QuerySet[Any]], QuerySet[Any]] | None] = None
-
-    def queryset(self, jurisdiction: Jurisdiction, params: Params, request: Request) -> QuerySet[Any]:
+    def queryset(self, jurisdiction: Jurisdiction, params: Params) -> QuerySet[Any]:
         raise NotImplementedError
 
     def nested(self, params: Params) -> bool:
         return True
+
+    def page(self, jurisdiction: Jurisdiction, params: Params, offset: int, limit: int) -> tuple[int, list[Any]]:
+        """(total, the objects of one page); raises on invalid parameters."""
+        queryset = self.queryset(jurisdiction, params)
+        params.raise_if_invalid()
+        total = queryset.count()
+        return total, list(queryset[offset : offset + limit]) if offset < total else []
 
     def get(self, request: Request) -> Any:
         jurisdiction, options = self.context(request)
@@ -108,11 +113,8 @@ class HsdsListView(HsdsView):
         per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
         output = params.choice("format", ("json", "ndjson"), "json")
         options.nested = self.nested(params)
-        queryset = self.queryset(jurisdiction, params, request)
-        params.raise_if_invalid()
-        total = queryset.count()
-        offset = (page_number - 1) * per_page
-        contents = self.render(queryset[offset : offset + per_page], options) if offset < total else []
+        total, objects = self.page(jurisdiction, params, (page_number - 1) * per_page, per_page)
+        contents = self.render(objects, options)
         if output == "ndjson":
             lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in contents)
             return HttpResponse(
@@ -184,13 +186,15 @@ class ServiceList(HsdsListView):
         self.mode = "full" if params.boolean("full") else "minimal" if params.boolean("minimal") else "list"
         return self.mode == "full"
 
-    def queryset(self, jurisdiction: Jurisdiction, params: Params, request: Request) -> QuerySet[Any]:
-        qs = selectors.services(jurisdiction, params.service_query())
-        if self.mode == "full":
-            return selectors.full_services(qs)
-        if self.mode == "list":
-            return qs.select_related("organization", "program")
-        return qs
+    def page(self, jurisdiction: Jurisdiction, params: Params, offset: int, limit: int) -> tuple[int, list[Any]]:
+        query = params.service_query()
+        params.raise_if_invalid()
+        shape = {
+            "full": selectors.full_services,
+            "list": lambda qs: qs.select_related("organization", "program"),
+            "minimal": lambda qs: qs,
+        }[self.mode]
+        return selectors.service_page(jurisdiction, query, offset, limit, shape)
 
     def render(self, objects: Iterable[Model], options: hsds.Options) -> list[dict[str, Any]]:
         if self.mode == "full":
@@ -234,7 +238,7 @@ def simple_list(
     summary: str,
 ) -> type[HsdsListView]:
     class View(HsdsListView):
-        def queryset(self, jurisdiction: Jurisdiction, params: Params, request: Request) -> QuerySet[Any]:
+        def queryset(self, jurisdiction: Jurisdiction, params: Params) -> QuerySet[Any]:
             qs = model._default_manager.filter(jurisdiction=jurisdiction)
             if searchable and params.string("search"):
                 qs = qs.filter(name__icontains=params.string("search"))

@@ -4,19 +4,21 @@ from django.db import migrations
 
 SQLITE_CREATE = [
     """CREATE VIRTUAL TABLE directory_servicesearch_fts USING fts5(
-        document, content='directory_servicesearch', content_rowid='id',
+        document, jurisdiction_id, service_id UNINDEXED, content='directory_servicesearch', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2')""",
     """CREATE TRIGGER directory_servicesearch_ai AFTER INSERT ON directory_servicesearch BEGIN
-        INSERT INTO directory_servicesearch_fts(rowid, document) VALUES (new.id, new.document);
+        INSERT INTO directory_servicesearch_fts(rowid, document, jurisdiction_id, service_id)
+        VALUES (new.id, new.document, new.jurisdiction_id, new.service_id);
     END""",
     """CREATE TRIGGER directory_servicesearch_ad AFTER DELETE ON directory_servicesearch BEGIN
-        INSERT INTO directory_servicesearch_fts(directory_servicesearch_fts, rowid, document)
-        VALUES ('delete', old.id, old.document);
+        INSERT INTO directory_servicesearch_fts(directory_servicesearch_fts, rowid, document, jurisdiction_id, service_id)
+        VALUES ('delete', old.id, old.document, old.jurisdiction_id, old.service_id);
     END""",
     """CREATE TRIGGER directory_servicesearch_au AFTER UPDATE ON directory_servicesearch BEGIN
-        INSERT INTO directory_servicesearch_fts(directory_servicesearch_fts, rowid, document)
-        VALUES ('delete', old.id, old.document);
-        INSERT INTO directory_servicesearch_fts(rowid, document) VALUES (new.id, new.document);
+        INSERT INTO directory_servicesearch_fts(directory_servicesearch_fts, rowid, document, jurisdiction_id, service_id)
+        VALUES ('delete', old.id, old.document, old.jurisdiction_id, old.service_id);
+        INSERT INTO directory_servicesearch_fts(rowid, document, jurisdiction_id, service_id)
+        VALUES (new.id, new.document, new.jurisdiction_id, new.service_id);
     END""",
 ]
 SQLITE_DROP = [
