@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "welcoming.places",
     "welcoming.accounts",
     "welcoming.directory",
@@ -152,6 +153,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The city's service directory in the Open Referral HSDS 3.0 model, in six languages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the documentation page's scripts are served from here, not from a CDN
+    "REDOC_DIST": "SIDECAR",
 }
 
 # The jurisdiction a request gets when it names none (see docs/architecture.md).

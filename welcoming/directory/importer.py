@@ -236,17 +236,18 @@ def _check_references(
                     if value is not None and value not in parsed.get(column.target, {}):
                         wanted[column.target].add(value)
     existing: dict[str, set[uuid.UUID]] = {}
+    elsewhere: dict[str, dict[uuid.UUID, str]] = {}
     for target, ids in wanted.items():
-        found: set[uuid.UUID] = set()
+        existing[target], elsewhere[target] = set(), {}
         id_list = list(ids)
         for start in range(0, len(id_list), BATCH):
             chunk = id_list[start : start + BATCH]
-            found.update(
-                MODELS[target]
-                ._default_manager.filter(pk__in=chunk, jurisdiction=jurisdiction)
-                .values_list("pk", flat=True)
-            )
-        existing[target] = found
+            rows_found = MODELS[target]._default_manager.filter(pk__in=chunk).values_list("pk", "jurisdiction_id")
+            for pk, owner in rows_found:
+                if owner == jurisdiction.pk:
+                    existing[target].add(pk)
+                else:
+                    elsewhere[target][pk] = str(owner)
     for table, rows in parsed.items():
         for name, column in COLUMNS[table].items():
             if not column.target:
@@ -254,6 +255,10 @@ def _check_references(
             for row in rows.values():
                 value = row.values.get(column.attname)
                 if value is None or value in parsed.get(column.target, {}) or value in existing[column.target]:
+                    continue
+                if value in elsewhere[column.target]:
+                    # never link across tenants, even loosely: the other city's data would show here
+                    errors.append(f"{row.where.at(name)}: {column.target} {value} belongs to another jurisdiction")
                     continue
                 message = f"{row.where.at(name)}: no {column.target} with the id {value}"
                 if column.strict_reference:

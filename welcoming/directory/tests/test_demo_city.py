@@ -91,3 +91,54 @@ def test_every_demo_service_validates_against_hsds_in_every_language(demo: Juris
             if sal["location"].get("confidential")
         ]
         assert shelters and all("latitude" not in s and s["addresses"] == [] for s in shelters)
+
+
+def test_the_hsds_filters_narrow_the_demo_directory(demo: Jurisdiction, anonymous: Any) -> None:
+    def total(query: str) -> int:
+        response = anonymous.get(f"/api/hsds/services?{query}")
+        assert response.status_code == 200, response.content
+        return int(response.json()["total_items"])
+
+    everything = total("")
+    legal_term = m.TaxonomyTerm.objects.get(jurisdiction=demo, need="legal")
+    legal = total("need=legal")
+    assert 0 < legal < everything
+    assert total(f"taxonomy_term_id={legal_term.id}") == legal
+    assert total(f"taxonomy_id={legal_term.taxonomy_id}") == everything  # every service has a need
+    clinic = m.Organization.objects.filter(jurisdiction=demo).order_by("name").first()
+    assert clinic is not None
+    assert total(f"organization_id={clinic.id}") == m.Service.objects.filter(organization=clinic).count()
+    assert total("modified_after=2026-09-01") == everything
+    assert total("modified_after=2026-10-02T00:00:00Z") == 0
+    assert total("search=legal&need=legal") <= legal
+
+
+def test_pages_walk_through_the_whole_directory(demo: Jurisdiction, anonymous: Any) -> None:
+    first = anonymous.get("/api/hsds/services?per_page=100").json()
+    last = anonymous.get(f"/api/hsds/services?per_page=100&page={first['total_pages']}").json()
+    beyond = anonymous.get(f"/api/hsds/services?per_page=100&page={first['total_pages'] + 1}").json()
+    assert first["first_page"] and not first["last_page"] and first["size"] == 100
+    assert last["last_page"] and not last["first_page"]
+    assert beyond["empty"] and beyond["contents"] == []
+    seen = {
+        s["id"]
+        for page in range(1, first["total_pages"] + 1)
+        for s in anonymous.get(f"/api/hsds/services?per_page=100&page={page}").json()["contents"]
+    }
+    assert len(seen) == first["total_items"]
+
+
+def test_services_near_a_point_come_nearest_first(demo: Jurisdiction, anonymous: Any) -> None:
+    from welcoming.lib.geo import haversine_km
+
+    page = anonymous.get("/api/hsds/services?lat=44.2312&lon=-76.486&radius_km=2&full=true&per_page=500").json()
+    distances = [
+        min(
+            haversine_km(44.2312, -76.486, sal["location"]["latitude"], sal["location"]["longitude"])
+            for sal in service["service_at_locations"]
+            if "latitude" in sal["location"]
+        )
+        for service in page["contents"]
+    ]
+    assert distances and max(distances) <= 2.0
+    assert distances == sorted(distances)

@@ -234,3 +234,21 @@ def test_broken_json_says_where(riverton: Jurisdiction, tmp_path: Path) -> None:
         '{"id": "ac148810-d857-441c-9679-408f346de14b", "name": "x", "status": "active"}\n{"id": \n', encoding="utf-8"
     )
     assert "bad.ndjson:2:" in failure("hsds_import", str(bad), "--jurisdiction", "riverton")
+
+
+def test_a_reference_into_another_jurisdiction_is_refused(
+    riverton: Jurisdiction, lakeside: Jurisdiction, tmp_path: Path
+) -> None:
+    run("hsds_import", str(EXAMPLES / "csv"), "--jurisdiction", "lakeside")
+    folder = tmp_path / "loc"
+    folder.mkdir()
+    (folder / "locations.csv").write_text(
+        "id,location_type,organization_id,name\n"
+        "6e1b7f8e-8a43-4b0b-a0c5-5f1f3c1b2a10,physical,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,Riverton hall\n",
+        encoding="utf-8",
+    )
+    message = failure("hsds_import", str(folder), "--jurisdiction", "riverton")
+    assert (
+        "locations.csv:2:organization_id: organization d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610 belongs to another"
+        in message
+    )
