@@ -36,6 +36,14 @@ class OrganizationScopedAdmin(TranslatableAdmin):
             return qs
         return qs.filter(**{f"{self.organization_path}__in": editable_organizations(request)})
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Rows edited inline belong to their parent's jurisdiction."""
+        for obj in formset.save(commit=False):
+            obj.jurisdiction_id = form.instance.jurisdiction_id
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "organization":
             kwargs["queryset"] = editable_organizations(request)
@@ -101,14 +109,6 @@ class ServiceAdmin(OrganizationScopedAdmin):
     def save_model(self, request: HttpRequest, obj: m.Service, form: Any, change: bool) -> None:
         services.service_save(service=obj)
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for obj in formset.save(commit=False):
-            obj.jurisdiction_id = form.instance.jurisdiction_id
-            obj.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
-
     @admin.action(description=_("Mark as verified today"), permissions=["verify"])
     def verified_today(self, request: HttpRequest, queryset: QuerySet[m.Service]) -> None:
         count = services.services_mark_verified(services=queryset)
@@ -143,13 +143,6 @@ class LocationAdmin(OrganizationScopedAdmin):
     search_fields = ("name",)
     raw_id_fields = ("organization",)
     inlines = (AddressInline,)
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for obj in formset.save(commit=False):
-            obj.jurisdiction_id = form.instance.jurisdiction_id
-            obj.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
 
 
 @admin.register(m.TaxonomyTerm)

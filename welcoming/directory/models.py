@@ -19,25 +19,10 @@ from typing import Any, ClassVar
 from django.db import models
 from django.db.models.functions import Lower
 
+from welcoming.directory.needs import NEED_SLUGS
 from welcoming.lib.models import Translatable
 from welcoming.places.models import Jurisdiction
 
-NEED_SLUGS: tuple[str, ...] = (
-    "housing",
-    "food",
-    "health",
-    "mental-health",
-    "language",
-    "employment",
-    "education",
-    "childcare",
-    "legal",
-    "documents",
-    "financial",
-    "transport",
-    "community",
-    "safety",
-)
 NEED_CHOICES = [(slug, slug) for slug in NEED_SLUGS]
 
 

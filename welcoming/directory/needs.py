@@ -6,6 +6,23 @@ per need in its "Welcoming needs" taxonomy and tags every service with its needs
 
 from __future__ import annotations
 
+NEED_SLUGS: tuple[str, ...] = (
+    "housing",
+    "food",
+    "health",
+    "mental-health",
+    "language",
+    "employment",
+    "education",
+    "childcare",
+    "legal",
+    "documents",
+    "financial",
+    "transport",
+    "community",
+    "safety",
+)
+
 NEED_NAMES: dict[str, dict[str, str]] = {
     "housing": {"en": "Housing", "fr": "Logement", "ar": "السكن", "uk": "Житло", "es": "Vivienda", "fa": "مسکن"},
     "food": {"en": "Food", "fr": "Alimentation", "ar": "الطعام", "uk": "Харчування", "es": "Alimentos", "fa": "غذا"},
@@ -92,3 +109,5 @@ NEED_NAMES: dict[str, dict[str, str]] = {
         "fa": "امنیت و محافظت",
     },
 }
+
+assert tuple(NEED_NAMES) == NEED_SLUGS

@@ -16,6 +16,8 @@ from welcoming.directory.models import Service
 
 @transaction.atomic
 def service_save(*, service: Service) -> Service:
+    """Saves a service in its organisation's jurisdiction, stamps it and refreshes its search entry."""
+    service.jurisdiction_id = service.organization.jurisdiction_id
     service.last_modified = timezone.now()
     service.save()
     search.reindex([service.id])

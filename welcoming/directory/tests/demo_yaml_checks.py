@@ -16,24 +16,11 @@ from typing import Any
 
 import yaml
 
+from welcoming.directory.needs import NEED_SLUGS
+
 HERE = Path(__file__).resolve().parent.parent / "demo"
 LANGS = ("en", "fr", "ar", "uk", "es", "fa")
-NEEDS = (
-    "housing",
-    "food",
-    "health",
-    "mental-health",
-    "language",
-    "employment",
-    "education",
-    "childcare",
-    "legal",
-    "documents",
-    "financial",
-    "transport",
-    "community",
-    "safety",
-)
+NEEDS = NEED_SLUGS
 SCHEDULES = {
     "weekdays-9-17",
     "weekdays-8-20",
