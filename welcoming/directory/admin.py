@@ -130,6 +130,9 @@ class OrganizationAdmin(OrganizationScopedAdmin):
     search_fields = ("name",)
     raw_id_fields = ("parent_organization",)
 
+    def save_model(self, request: HttpRequest, obj: m.Organization, form: Any, change: bool) -> None:
+        services.organization_save(organization=obj)
+
 
 class AddressInline(ChildInline):
     model = m.Address
@@ -151,6 +154,9 @@ class TaxonomyTermAdmin(TranslatableAdmin):
     list_filter = ("jurisdiction", "need")
     search_fields = ("name", "code")
     raw_id_fields = ("parent", "taxonomy")
+
+    def save_model(self, request: HttpRequest, obj: m.TaxonomyTerm, form: Any, change: bool) -> None:
+        services.taxonomy_term_save(term=obj)
 
 
 @admin.register(m.Taxonomy)

@@ -115,7 +115,7 @@ def _check_translations(
 
 
 def validate(
-    dataset: Dataset, jurisdiction: Jurisdiction
+    dataset: Dataset, jurisdiction: Jurisdiction, progress: Callable[[str, int], object] | None = None
 ) -> tuple[dict[str, dict[uuid.UUID, Parsed]], list[str], list[str]]:
     """Every row parsed, with all the errors and warnings found; nothing is written."""
     errors: list[str] = []
@@ -166,6 +166,8 @@ def validate(
                 continue
             seen[pk] = Parsed(pk, values, translations, row.where)
         parsed[table] = seen
+        if progress:
+            progress(table, len(rows))
 
     _apply_loose_translations(dataset, parsed, errors)
     _check_ownership(parsed, jurisdiction, errors)
@@ -217,7 +219,7 @@ def _check_ownership(parsed: dict[str, dict[uuid.UUID, Parsed]], jurisdiction: J
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             clashes = MODELS[table]._default_manager.filter(pk__in=chunk).exclude(jurisdiction=jurisdiction)
-            for pk, code in clashes.values_list("pk", "jurisdiction__code"):
+            for pk, code in sorted(clashes.values_list("pk", "jurisdiction__code"), key=lambda c: rows[c[0]].where.row):
                 errors.append(f"{rows[pk].where.at('id')}: {table} {pk} belongs to the jurisdiction {code}")
 
 
@@ -327,7 +329,8 @@ class TableWriter:
     def update(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             with connection.cursor() as cursor:
-                cursor.executemany(self.update_sql, [[*self.db_values(r)[1:], self.db_values(r)[0]] for r in rows])
+                values = [self.db_values(r) for r in rows]
+                cursor.executemany(self.update_sql, [[*v[1:], v[0]] for v in values])  # the id goes last
 
 
 def _write(
@@ -381,8 +384,9 @@ def import_dataset(
     dry_run: bool = False,
     progress: Callable[[str, int], object] | None = None,
 ) -> Report:
-    """Validates the whole dataset, then writes it in one transaction (or not at all when dry)."""
-    parsed, errors, warnings = validate(dataset, jurisdiction)
+    """Validates the whole dataset, then writes it in one transaction (or not at all when dry).
+    `progress` hears of each table twice, validated then written: 2 × the dataset's rows in all."""
+    parsed, errors, warnings = validate(dataset, jurisdiction, progress)
     if errors:
         raise ImportFailed(errors)
     report = Report(warnings=warnings)

@@ -108,3 +108,20 @@ def test_a_page_of_services_costs_the_same_queries_for_one_or_fifty(riverton: Ju
     for index in range(1, 50):
         make_service(riverton, f"Organisation {index}", f"Service {index}")
     assert queries_for(url) == one <= 5
+
+
+def test_renaming_an_organisation_or_a_term_keeps_search_current(
+    riverton: Jurisdiction, clinic: m.Service, anonymous: Client
+) -> None:
+    from welcoming.directory.services import organization_save, taxonomy_term_save
+
+    organization = clinic.organization
+    organization.name = "Lighthouse Health"
+    organization_save(organization=organization)
+    assert anonymous.get("/api/hsds/services?search=lighthouse").json()["total_items"] == 1
+
+    term = m.TaxonomyTerm.objects.create(jurisdiction=riverton, name="Primary care", need="health")
+    m.Attribute.objects.create(jurisdiction=riverton, link_id=clinic.id, link_entity="service", taxonomy_term=term)
+    term.set_translation("uk", "name", "Сімейний лікар")
+    taxonomy_term_save(term=term)
+    assert anonymous.get("/api/hsds/services?search=сімейний").json()["total_items"] == 1

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         try:
             is_json = path.is_file() and path.suffix.lower() in (".json", ".ndjson", ".jsonl")
             dataset = read_json(path) if is_json else read_package(path)
-            with tqdm(total=dataset.count(), unit="rows", disable=options["verbosity"] < 1, file=self.stderr) as bar:
+            bar_options = {"unit": "rows", "disable": options["verbosity"] < 1, "file": self.stderr}
+            with tqdm(total=2 * dataset.count(), desc="validate, then write", **bar_options) as bar:
                 report = import_dataset(
                     dataset,
                     jurisdiction=jurisdiction,
