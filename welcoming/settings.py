@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "welcoming.places",
     "welcoming.accounts",
     "welcoming.directory",
+    "welcoming.triage",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/hsds/", include("welcoming.directory.api.urls")),
+    path("api/v1/", include("welcoming.triage.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
     path("", include("welcoming.places.urls")),

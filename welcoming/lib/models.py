@@ -26,10 +26,12 @@ class Translatable(models.Model):
     def source_language(self) -> str:
         return "en"
 
-    def localized(self, field: str, language: str) -> Localized:
+    def localized(self, field: str, language: str, source_language: str | None = None) -> Localized:
+        """The text of `field` in `language`, or in the source language when it has no translation.
+        Pass `source_language` when known, to spare the lookup of the jurisdiction."""
         return pick(
             source_text=getattr(self, field) or "",
-            source_language=self.source_language(),
+            source_language=source_language or self.source_language(),
             translations=self.translations,
             field=field,
             language=language,

@@ -1,0 +1,160 @@
+"""The engine alone: plain data in, plain data out, no database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from welcoming.triage.engine import Engine, Query, Schedule, ServiceRecord
+from welcoming.triage.text import detect, stems, words
+from welcoming.triage.vocabulary import compile_vocabulary
+
+VOCABULARY: dict[str, dict[str, Any]] = {
+    "ar": {
+        "needs": {"health": ["طبيب", "دكتور", "مريض", "مستشفى"], "housing": ["سكن", "بيت", "ايجار"]},
+        "emergency": {"violence": ["يضربني"], "homeless-tonight": ["ما عندي مكان انام فيه"]},
+        "stopwords": ["في", "انا", "و"],
+    },
+    "fa": {"needs": {"health": ["دکتر", "مریض", "بیمارستان"]}, "emergency": {}, "stopwords": ["من"]},
+    "uk": {"needs": {"health": ["лікар", "лікарня"], "housing": ["житло", "квартира"]}, "emergency": {}},
+    "en": {
+        "needs": {"health": ["doctor", "sick", "clinic"], "housing": ["flat", "rent", "housing"]},
+        "emergency": {"violence": ["hitting me", "beats me"], "self-harm": ["kill myself"]},
+        "stopwords": ["i", "my", "a", "need", "is", "me"],
+    },
+    "fr": {"needs": {"food": ["pain", "nourriture"], "health": ["medecin"]}, "emergency": {}},
+    "es": {"needs": {"health": ["medico", "enfermo"]}, "emergency": {}},
+}
+VOCABULARIES = {lang: compile_vocabulary(lang, data) for lang, data in VOCABULARY.items()}
+WEEKDAYS = frozenset(range(5))
+
+
+def service(id: str, needs: tuple[str, ...], **kwargs: object) -> ServiceRecord:
+    return ServiceRecord(id=id, needs=needs, **kwargs)  # type: ignore[arg-type]
+
+
+SERVICES = [
+    service(
+        "clinic-ar",
+        ("health",),
+        languages=frozenset({"ar", "en"}),
+        free=True,
+        latitude=44.231,
+        longitude=-76.486,
+        schedules=(Schedule(WEEKDAYS, 9 * 60, 17 * 60),),
+        texts={"en": "Family doctor clinic"},
+    ),
+    service(
+        "clinic-en",
+        ("health",),
+        languages=frozenset({"en"}),
+        free=False,
+        latitude=44.30,
+        longitude=-76.40,
+        texts={"en": "Walk-in clinic"},
+    ),
+    service(
+        "dentist",
+        ("health",),
+        languages=frozenset({"en"}),
+        free=True,
+        minimum_age=18,
+        texts={"en": "Low-cost dental care"},
+    ),
+    service(
+        "shelter",
+        ("housing", "safety"),
+        languages=frozenset({"en", "ar"}),
+        free=True,
+        schedules=(Schedule(frozenset(range(7)), 0, 1440),),
+        texts={"en": "Emergency shelter beds"},
+    ),
+    service("flats", ("housing",), languages=frozenset({"en"}), free=True, texts={"en": "Help finding a flat"}),
+    service("bread", ("food",), free=True, texts={"fr": "Banque alimentaire, pain et légumes", "en": "Food bank"}),
+    service("bikes", ("transport",), free=True, texts={"en": "Refurbished bicycles for newcomers"}),
+]
+ENGINE = Engine(VOCABULARIES, SERVICES)
+MONDAY_NOON = (0, 12 * 60)
+
+
+def test_she_writes_in_arabic_and_gets_health_services_with_reasons() -> None:
+    result = ENGINE.triage(Query(text="ابني مريض ويحتاج طبيب", now=MONDAY_NOON))
+    assert result.language == "ar"
+    assert result.needs[0].slug == "health"
+    assert set(result.needs[0].evidence) == {"مريض", "طبيب"}
+    assert not result.emergency
+    first = result.results[0]
+    assert first.service.id == "clinic-ar"
+    assert {r.code for r in first.reasons} >= {"need", "speaks", "free", "open_now"}
+    assert all("health" in m.service.needs for m in result.results[:3])
+
+
+def test_diacritics_tatweel_and_hamza_do_not_stop_a_match() -> None:
+    result = ENGINE.triage(Query(text="أحتاج طَبِيـــب في المستشفى"))
+    assert result.needs[0].slug == "health"
+
+
+def test_typos_are_forgiven() -> None:
+    assert ENGINE.triage(Query(text="i need a docter", language="en")).needs[0].slug == "health"
+    assert ENGINE.triage(Query(text="my son is sik", language="en")).needs == ()  # too short to guess
+
+
+def test_violence_raises_the_emergency_flag_and_points_to_safety() -> None:
+    result = ENGINE.triage(Query(text="my husband is hitting me", language="en"))
+    assert result.emergency and result.emergency_kinds == ("violence",)
+    arabic = ENGINE.triage(Query(text="ما عندي مكان انام فيه الليلة"))
+    assert arabic.emergency and "homeless-tonight" in arabic.emergency_kinds
+    assert arabic.needs[0].slug == "housing"
+    assert arabic.results[0].service.id == "shelter"
+
+
+def test_a_word_means_what_it_means_in_her_language() -> None:
+    assert ENGINE.triage(Query(text="je cherche du pain", language="fr")).needs[0].slug == "food"
+
+
+def test_the_language_is_detected_from_the_script_and_letters() -> None:
+    assert detect("پسرم مریض است") == "fa"
+    assert detect("ابني مريض") == "ar"
+    assert detect("мій син хворий") == "uk"
+    assert detect("mi hijo está enfermo") == "es"
+    assert detect("mon fils est malade") == "fr"
+    assert detect("my son is sick") == "en"
+    assert detect("my son is sick", hint="ar") == "en"
+
+
+def test_free_only_and_ages_filter_the_list() -> None:
+    free = ENGINE.triage(Query(text="doctor", language="en", free_only=True))
+    assert "clinic-en" not in {m.service.id for m in free.results}
+    child = ENGINE.triage(Query(text="doctor", language="en", children_ages=(6,), adults=0))
+    assert "dentist" not in {m.service.id for m in child.results}
+
+
+def test_distance_orders_equal_services_and_is_given_in_km() -> None:
+    result = ENGINE.triage(Query(text="doctor", language="en", latitude=44.30, longitude=-76.40))
+    by_id = {m.service.id: m for m in result.results}
+    assert by_id["clinic-en"].distance_km == pytest.approx(0.0, abs=0.01)
+    assert by_id["clinic-ar"].distance_km == pytest.approx(10.2, abs=0.5)
+
+
+def test_a_chosen_tile_is_enough_without_text() -> None:
+    result = ENGINE.triage(Query(needs=("housing",), language="uk"))
+    assert result.needs[0].slug == "housing"
+    assert {m.service.id for m in result.results[:2]} == {"shelter", "flats"}
+
+
+def test_what_the_vocabulary_misses_the_service_text_can_find() -> None:
+    result = ENGINE.triage(Query(text="refurbished bicycles", language="en"))
+    assert result.results[0].service.id == "bikes"
+    assert result.needs[0].slug == "transport"
+
+
+def test_the_same_question_always_gets_the_same_answer() -> None:
+    query = Query(text="ابني مريض", now=MONDAY_NOON, latitude=44.2, longitude=-76.5)
+    assert ENGINE.triage(query) == ENGINE.triage(query)
+
+
+def test_persian_and_ukrainian_words_are_stemmed_lightly() -> None:
+    assert "دکتر" in stems("دکترها", "fa")
+    assert "лікар" in stems("лікаря", "uk")
+    assert words("Ще́ раз", "uk") == ["ще", "раз"] or words("Ще́ раз", "uk")[1] == "раз"

@@ -1,0 +1,257 @@
+"""Text for the triage: language detection, normalisation and stemming, per language.
+
+Plain Python (no Django). Every vocabulary term and every query go through `terms()`, so whatever
+the folding does, it does to both sides alike.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Any
+
+import Stemmer
+
+LANGUAGES = ("en", "fr", "ar", "uk", "es", "fa")
+SNOWBALL = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "fa": "persian"}
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_PERSIAN_ONLY = set("پچژگکی")
+_UKRAINIAN_ONLY = set("іїєґ")
+_ARABIC_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
+_PERSIAN_SUFFIXES = (
+    "هایم",
+    "هایت",
+    "هایش",
+    "هامون",
+    "هاتون",
+    "ها",
+    "های",
+    "ام",
+    "ات",
+    "اش",
+    "مان",
+    "تان",
+    "شان",
+    "م",
+    "ی",
+)
+# longest first, so "ами" is tried before "и"
+_UKRAINIAN_SUFFIXES = tuple(
+    sorted(
+        {
+            *("ами", "ями", "ові", "еві", "ого", "ому", "ими", "іми", "ій", "ий", "ої", "ою", "ею", "єю"),
+            *("ах", "ях", "ам", "ям", "ів", "їв", "ей", "ка", "ки", "ку", "ці", "ко", "ок", "ть", "ти"),
+            *("сь", "ся", "а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "ь"),
+        },
+        key=lambda suffix: (-len(suffix), suffix),
+    )
+)
+
+_FOLDS: dict[str, dict[int, Any]] = {
+    "common": str.maketrans({"ـ": None, "\u200c": " ", "\u200d": None, "’": None, "'": None, "ʼ": None, "`": None}),
+    # Arabic text: the Arabic letters, alef and hamza forms folded
+    "ar": str.maketrans(
+        {"ی": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
+    ),
+    # Persian text: the Persian letters
+    "fa": str.maketrans(
+        {"ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ؤ": "و", "ئ": "ی", "ۀ": "ه"}
+    ),
+    # Ukrainian typed with Russian letters
+    "uk": str.maketrans({"ы": "и", "э": "е", "ё": "е", "ъ": None, "ґ": "г"}),
+}
+
+
+def detect(text: str, hint: str | None = None) -> str:
+    """The language of a text, from its script and letters; the hint decides between languages
+    that share a script (and wins when the text says nothing)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return hint if hint in LANGUAGES else "en"
+    arabic = sum(1 for ch in letters if _ARABIC_SCRIPT.match(ch))
+    cyrillic = sum(1 for ch in letters if _CYRILLIC.match(ch))
+    latin = len(letters) - arabic - cyrillic
+    script = max((arabic, "arabic"), (cyrillic, "cyrillic"), (latin, "latin"))[1]
+    if script == "arabic":
+        if hint in ("ar", "fa"):
+            persian = any(ch in _PERSIAN_ONLY for ch in letters)
+            return "fa" if persian and hint == "fa" else hint if not persian else "fa"
+        return "fa" if any(ch in _PERSIAN_ONLY for ch in letters) else "ar"
+    if script == "cyrillic":
+        return "uk"
+    return hint if hint in ("en", "fr", "es") else guess_latin(text)
+
+
+_LATIN_MARKERS = {
+    "fr": {
+        "je",
+        "j",
+        "mon",
+        "ma",
+        "mes",
+        "pour",
+        "besoin",
+        "des",
+        "une",
+        "est",
+        "pas",
+        "avec",
+        "suis",
+        "ai",
+        "il",
+        "elle",
+        "nous",
+        "enfant",
+        "logement",
+        "travail",
+        "aide",
+        "cherche",
+        "où",
+        "ou",
+        "comment",
+        "les",
+        "du",
+        "au",
+        "le",
+        "la",
+    },
+    "es": {
+        "yo",
+        "mi",
+        "mis",
+        "para",
+        "necesito",
+        "una",
+        "es",
+        "no",
+        "con",
+        "soy",
+        "tengo",
+        "hijo",
+        "hija",
+        "trabajo",
+        "ayuda",
+        "busco",
+        "donde",
+        "como",
+        "los",
+        "las",
+        "el",
+        "del",
+        "que",
+        "por",
+        "estoy",
+        "casa",
+    },
+    "en": {
+        "i",
+        "my",
+        "need",
+        "for",
+        "a",
+        "is",
+        "not",
+        "with",
+        "am",
+        "have",
+        "son",
+        "daughter",
+        "work",
+        "help",
+        "looking",
+        "where",
+        "how",
+        "the",
+        "of",
+        "to",
+        "and",
+        "we",
+        "it",
+        "in",
+        "me",
+    },
+}
+
+
+def guess_latin(text: str) -> str:
+    words = set(_WORD.findall(fold_accents(text.casefold())))
+    scores = {lang: len(words & {fold_accents(w) for w in markers}) for lang, markers in _LATIN_MARKERS.items()}
+    if "ñ" in text.casefold() or "¿" in text or "¡" in text:
+        scores["es"] += 2
+    if any(ch in text.casefold() for ch in "çèêàùœ"):
+        scores["fr"] += 2
+    best = max(scores.items(), key=lambda item: (item[1], item[0] == "en"))
+    return best[0]
+
+
+def fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def clean(text: str, language: str) -> str:
+    """NFKC, case folding, diacritics and tatweel gone, letters folded the way `language` spells."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLDS["common"])
+    if language in ("ar", "fa"):
+        # Arabic harakat are combining marks; keep the letters (hamza forms are folded below)
+        text = "".join(ch for ch in text if not (unicodedata.combining(ch) and "\u064b" <= ch <= "\u065f"))
+        return text.translate(_FOLDS[language])
+    if language == "uk":
+        # й and ї carry their marks as part of the letter: fold only what people drop
+        return text.translate(_FOLDS["uk"])
+    return fold_accents(text)
+
+
+def words(text: str, language: str) -> list[str]:
+    return _WORD.findall(clean(text, language))
+
+
+@functools.lru_cache(maxsize=200_000)
+def stems(word: str, language: str) -> tuple[str, ...]:
+    """The forms a word is matched under: its stem, and for Arabic and Persian the stems without the
+    clitics people attach (و, ب, ال ... ; ها, ام ...); for Ukrainian a light suffix stripping."""
+    forms: list[str] = []
+    if language == "ar":
+        candidates = [
+            word,
+            *(word[len(p) :] for p in _ARABIC_PROCLITICS if word.startswith(p) and len(word) - len(p) >= 2),
+        ]
+        for candidate in candidates:
+            forms.append(_stemmer("ar").stemWord(candidate).translate(_FOLDS["ar"]))
+            forms.append(candidate)
+    elif language == "fa":
+        candidates = [
+            word,
+            *(word[: -len(s)] for s in _PERSIAN_SUFFIXES if word.endswith(s) and len(word) - len(s) >= 2),
+        ]
+        if word.startswith("می") and len(word) > 4:
+            candidates.append(word[2:])
+        for candidate in candidates:
+            forms.append(_stemmer("fa").stemWord(candidate).translate(_FOLDS["fa"]))
+            forms.append(candidate)
+    elif language == "uk":
+        forms.append(word)
+        for suffix in _UKRAINIAN_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                forms.append(word[: -len(suffix)])
+                break
+    else:
+        forms.append(_stemmer(language).stemWord(word))
+    seen: dict[str, None] = {}
+    for form in forms:
+        if form:
+            seen.setdefault(form, None)
+    return tuple(seen)
+
+
+@functools.cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(SNOWBALL[language])
+
+
+def primary_stem(word: str, language: str) -> str:
+    return stems(word, language)[0]

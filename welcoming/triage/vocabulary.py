@@ -1,0 +1,84 @@
+"""The curated vocabulary: per language, the words and phrases that point to each need and to
+each kind of emergency, compiled for matching. Plain Python (no Django)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from welcoming.triage.text import LANGUAGES, stems, words
+
+VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
+EMERGENCY_KINDS = ("violence", "self-harm", "trafficking", "homeless-tonight", "medical")
+# the need an emergency of each kind is about
+EMERGENCY_NEED = {
+    "violence": "safety",
+    "self-harm": "mental-health",
+    "trafficking": "safety",
+    "homeless-tonight": "housing",
+    "medical": "health",
+}
+
+Label = tuple[str, str]  # ("need", slug) or ("emergency", kind)
+
+
+@dataclass
+class Vocabulary:
+    language: str
+    single: dict[str, set[Label]] = field(default_factory=lambda: defaultdict(set))
+    # first word's form → [(the phrase's forms per word, labels, the phrase as written)]
+    phrases: dict[str, list[tuple[tuple[str, ...], frozenset[Label], str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    stopwords: set[str] = field(default_factory=set)
+    fuzzy_choices: list[str] = field(default_factory=list)
+
+    def add(self, term: str, label: Label) -> None:
+        parts = words(term, self.language)
+        if not parts:
+            return
+        if len(parts) == 1:
+            for form in stems(parts[0], self.language):
+                self.single[form].add(label)
+            return
+        firsts = stems(parts[0], self.language)
+        key = tuple(stems(p, self.language)[0] for p in parts)
+        for first in firsts:
+            self.phrases[first].append((key, frozenset({label}), term))
+
+    def finish(self) -> None:
+        self.fuzzy_choices = sorted(form for form in self.single if len(form) >= 4 and form not in self.stopwords)
+
+
+def compile_vocabulary(language: str, data: Mapping[str, Any]) -> Vocabulary:
+    vocabulary = Vocabulary(language)
+    for word in data.get("stopwords") or []:
+        for part in words(str(word), language):
+            vocabulary.stopwords.update(stems(part, language))
+    for slug, terms in (data.get("needs") or {}).items():
+        for term in terms or []:
+            vocabulary.add(str(term), ("need", slug))
+    for kind, terms in (data.get("emergency") or {}).items():
+        for term in terms or []:
+            vocabulary.add(str(term), ("emergency", kind))
+    # a stopword never carries a need on its own
+    for form in list(vocabulary.single):
+        if form in vocabulary.stopwords:
+            del vocabulary.single[form]
+    vocabulary.finish()
+    return vocabulary
+
+
+def load(folder: Path = VOCABULARY_DIR, languages: Iterable[str] = LANGUAGES) -> dict[str, Vocabulary]:
+    out = {}
+    for language in languages:
+        path = folder / f"{language}.yaml"
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                out[language] = compile_vocabulary(language, yaml.safe_load(handle) or {})
+    return out
