@@ -1,8 +1,16 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers, and the hello-world baseline of the benchmarks."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/hsds/", include("welcoming.directory.api.urls")),
     path("api/v1/", include("welcoming.triage.urls")),

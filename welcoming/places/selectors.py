@@ -32,13 +32,19 @@ def jurisdiction_for_request(request: HttpRequest) -> Jurisdiction:
     lists it in `hosts`, then the deployment's default (`WELCOMING_DEFAULT_JURISDICTION`).
     """
     code = request.GET.get("jurisdiction")
-    if code:
-        return jurisdiction_by_code(code)
     host = request.get_host().split(":")[0].lower()
-    for jurisdiction in Jurisdiction.objects.all():
-        if host in {h.lower() for h in jurisdiction.hosts}:
+    jurisdictions = list(Jurisdiction.objects.all())  # a handful of rows: one query, chosen here
+    if code:
+        wanted = code
+    else:
+        for jurisdiction in jurisdictions:
+            if host in {h.lower() for h in jurisdiction.hosts}:
+                return jurisdiction
+        wanted = settings.WELCOMING_DEFAULT_JURISDICTION
+    for jurisdiction in jurisdictions:
+        if jurisdiction.code == wanted:
             return jurisdiction
-    return default_jurisdiction()
+    raise UnknownJurisdiction(wanted)
 
 
 def area_at(jurisdiction: Jurisdiction, latitude: float, longitude: float) -> Area | None:

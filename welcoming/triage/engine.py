@@ -8,17 +8,17 @@ her language.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from welcoming.lib.geo import haversine_km
+from welcoming.lib.geo import EARTH_RADIUS_KM
 from welcoming.triage.text import LANGUAGES, detect, stems, words
 from welcoming.triage.vocabulary import EMERGENCY_NEED, Label, Vocabulary
 
@@ -113,13 +113,13 @@ class _Evidence:
 
 
 class _Bm25:
-    """A BM25 index of the services' text in one language."""
+    """A BM25 index of the services' text in one language; each word's postings are arrays with the
+    per-document part of the score worked out in advance."""
 
     def __init__(self, language: str, texts: Sequence[str], stopwords: set[str]) -> None:
-        self.language = language
-        self.stopwords = stopwords
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        lengths = []
+        self.count = len(texts)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        lengths = np.zeros(self.count)
         for index, text in enumerate(texts):
             counts: dict[str, int] = defaultdict(int)
             for word in words(text, language) if text else []:
@@ -127,22 +127,28 @@ class _Bm25:
                 if stem not in stopwords:
                     counts[stem] += 1
             for stem, tf in counts.items():
-                self.postings[stem].append((index, tf))
-            lengths.append(sum(counts.values()))
-        self.lengths = lengths
-        self.average = (sum(lengths) / len(lengths)) if lengths else 1.0
-        self.count = len(texts)
+                postings[stem].append((index, tf))
+            lengths[index] = sum(counts.values())
+        average = float(lengths.mean()) if self.count and lengths.any() else 1.0
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for stem, entries in postings.items():
+            rows = np.array([i for i, _ in entries], dtype=np.int64)
+            frequency = np.array([t for _, t in entries], dtype=np.float64)
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rows] / average)
+            df = len(entries)
+            idf = math.log(1 + (self.count - df + 0.5) / (df + 0.5))
+            self.postings[stem] = (rows, idf * frequency * (BM25_K1 + 1) / (frequency + norm))
 
-    def search(self, query_stems: Iterable[str]) -> dict[int, float]:
-        scores: dict[int, float] = defaultdict(float)
+    def search(self, query_stems: Iterable[str]) -> np.ndarray | None:
+        """Every service's score for these words, or None when no word is in the index."""
+        scores = None
         for stem in dict.fromkeys(query_stems):
-            postings = self.postings.get(stem)
-            if not postings or len(postings) > self.count / 2:
+            found = self.postings.get(stem)
+            if found is None or len(found[0]) > self.count / 2:
                 continue
-            idf = math.log(1 + (self.count - len(postings) + 0.5) / (len(postings) + 0.5))
-            for index, tf in postings:
-                norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[index] / self.average)
-                scores[index] += idf * tf * (BM25_K1 + 1) / (tf + norm)
+            if scores is None:
+                scores = np.zeros(self.count)
+            scores[found[0]] += found[1]
         return scores
 
 
@@ -150,10 +156,7 @@ class Engine:
     def __init__(self, vocabularies: Mapping[str, Vocabulary], services: Sequence[ServiceRecord]) -> None:
         self.vocabularies = dict(vocabularies)
         self.services = list(services)
-        self.by_need: dict[str, list[int]] = defaultdict(list)
-        for index, service in enumerate(self.services):
-            for need in service.needs:
-                self.by_need[need].append(index)
+        self.table = _Table(self.services)
         self.indexes = {
             language: _Bm25(
                 language,
@@ -229,14 +232,14 @@ class Engine:
         for kind, evidence in emergencies.items():
             needs[EMERGENCY_NEED[kind]].add(evidence.score, next(iter(evidence.words)))
 
-        bm25: dict[int, float] = {}
+        bm25 = None
         index = self.indexes.get(language)
         if index is not None and query.text.strip():
-            query_stems = [stems(w, language)[0] for w in words(query.text, language)]
-            bm25 = index.search(query_stems)
-        if not needs and bm25:
+            bm25 = index.search(stems(w, language)[0] for w in words(query.text, language))
+        if not needs and bm25 is not None:
             # the vocabulary missed: let the best-matching services say what she may need
-            for position, (service_index, _score) in enumerate(heapq.nlargest(10, bm25.items(), key=lambda i: i[1])):
+            best = np.argsort(-bm25, kind="stable")[:10]
+            for position, service_index in enumerate(i for i in best.tolist() if bm25[i] > 0):
                 for slug in self.services[service_index].needs[:1]:
                     needs[slug].add(0.3 / (1 + position), "…")
 
@@ -251,72 +254,147 @@ class Engine:
         return Result(language, need_matches, bool(emergency_kinds), emergency_kinds, results)
 
     def _rank(
-        self, query: Query, language: str, confidence: Mapping[str, float], bm25: Mapping[int, float]
+        self, query: Query, language: str, confidence: Mapping[str, float], bm25: np.ndarray | None
     ) -> tuple[Match, ...]:
-        top = max(confidence.values(), default=0.0)
-        candidates: set[int] = set()
-        for slug, value in confidence.items():
-            if value >= 0.25 * top:
-                candidates.update(self.by_need.get(slug, ()))
-        best_text = max(bm25.values(), default=0.0)
-        candidates.update(i for i, _ in heapq.nlargest(100, bm25.items(), key=lambda item: item[1]))
-        spoken = {language, *query.languages_spoken}
+        """Scores every service at once (numpy), then words the reasons of the few that win."""
+        table = self.table
+        if not table.count:
+            return ()
+        weights = np.array([confidence.get(slug, 0.0) for slug in table.needs], dtype=np.float64)
+        top = weights.max(initial=0.0)
+        weights[weights < 0.25 * top] = 0.0  # needs far behind the first do not pull services in
+        wanted = np.flatnonzero(weights)
+        if len(wanted):
+            served = table.serves[:, wanted] * weights[wanted]
+            best = served.max(axis=1)
+            score = 3.0 * best + 0.5 * (served.sum(axis=1) - best)
+        else:
+            best = np.zeros(table.count)
+            score = np.zeros(table.count)
+        text = np.zeros(table.count)
+        if bm25 is not None and bm25.max() > 0:
+            text = bm25 / bm25.max()
+        score += 0.8 * text
+        eligible = (best > 0) | (text > 0)
+        if query.free_only:
+            eligible &= table.free
         ages = [*query.children_ages, *([30] * (query.adults or 0))]
-        scored: list[tuple[float, str, int, tuple[Reason, ...], float | None, bool | None]] = []
-        for index in candidates:
+        if ages:
+            fits = np.zeros(table.count, dtype=bool)
+            for age in ages:
+                fits |= (table.minimum_age <= age) & (age <= table.maximum_age)
+            eligible &= fits
+        spoken_mask = table.language_mask({language, *query.languages_spoken})
+        speaks = (table.languages & spoken_mask) != 0
+        score += 0.4 * speaks + 0.2 * table.free
+        distance = None
+        if query.latitude is not None and query.longitude is not None:
+            distance = _haversine(query.latitude, query.longitude, table.latitude, table.longitude)
+            score += np.where(np.isnan(distance), 0.0, 0.6 * np.exp(-np.nan_to_num(distance, nan=0.0) / 3.0))
+        if query.children_ages:
+            score += 0.2 * table.for_children
+        score = np.where(eligible, score, -np.inf)
+        candidates = np.flatnonzero(eligible)
+        if not len(candidates):
+            return ()
+        # "open now" adds at most `bonus`: only services within reach of the winners need the exact check
+        bonus = 0.2 + (0.3 if query.urgent else 0.0)
+        limit = min(query.limit, len(candidates))
+        kth = np.partition(score[candidates], len(candidates) - limit)[len(candidates) - limit]
+        close = candidates[score[candidates] >= kth - bonus]
+        if len(close) > MAX_EXACT:
+            close = close[np.argsort(-score[close], kind="stable")[:MAX_EXACT]]
+        finals = []
+        for index in close.tolist():
             service = self.services[index]
-            if query.free_only and not service.free:
-                continue
-            if ages and not any(_fits(age, service) for age in ages):
-                continue
-            reasons: list[Reason] = []
-            served = sorted((confidence[n], n) for n in service.needs if n in confidence)
-            score = 0.0
-            if served:
-                best, slug = served[-1]
-                score += 3.0 * best + 0.5 * sum(c for c, _ in served[:-1])
-                reasons.append(Reason("need", slug))
-            if best_text:
-                text_score = bm25.get(index, 0.0) / best_text
-                score += 0.8 * text_score
-                if text_score >= 0.5 and not served:
-                    reasons.append(Reason("words"))
-            speaks = sorted(spoken & service.languages)
-            if speaks:
-                score += 0.4
-                reasons.append(Reason("speaks", language if language in speaks else speaks[0]))
-            if service.free:
-                score += 0.2
-                reasons.append(Reason("free"))
             open_now = _open_now(service, query.now)
-            if open_now:
-                score += 0.2 + (0.3 if query.urgent else 0.0)
-                always = any(s.opens == 0 and s.closes >= 1439 and len(s.days) == 7 for s in service.schedules)
-                reasons.append(Reason("always_open" if always else "open_now"))
-            distance = None
-            if query.latitude is not None and query.longitude is not None and service.latitude is not None:
-                distance = haversine_km(query.latitude, query.longitude, service.latitude, service.longitude or 0.0)
-                score += 0.6 * math.exp(-distance / 3.0)
-                reasons.append(Reason("distance", round(distance, 1)))
-            if query.children_ages and service.maximum_age is not None and service.maximum_age <= 18:
-                score += 0.2
-                reasons.append(Reason("children"))
-            if service.delivery == "phone":
-                reasons.append(Reason("phone"))
-            elif service.delivery == "virtual":
-                reasons.append(Reason("online"))
-            scored.append((score, service.id, index, tuple(reasons), distance, open_now))
-        best_scores = heapq.nsmallest(query.limit, scored, key=lambda item: (-item[0], item[1]))
-        return tuple(
-            Match(self.services[index], round(score, 4), reasons, distance, open_now)
-            for score, _id, index, reasons, distance, open_now in best_scores
-        )
+            final = float(score[index]) + (bonus if open_now else 0.0)
+            finals.append((-final, service.id, index, open_now))
+        finals.sort()
+        matches = []
+        for negative, _id, index, open_now in finals[: query.limit]:
+            service = self.services[index]
+            km = None if distance is None or np.isnan(distance[index]) else float(distance[index])
+            reasons = self._reasons(service, confidence, float(text[index]), language, spoken_mask, open_now, km, query)
+            matches.append(Match(service, round(-negative, 4), reasons, km, open_now))
+        return tuple(matches)
+
+    def _reasons(
+        self,
+        service: ServiceRecord,
+        confidence: Mapping[str, float],
+        text_score: float,
+        language: str,
+        spoken_mask: int,
+        open_now: bool | None,
+        distance: float | None,
+        query: Query,
+    ) -> tuple[Reason, ...]:
+        reasons: list[Reason] = []
+        served = sorted((confidence[n], n) for n in service.needs if confidence.get(n))
+        if served:
+            reasons.append(Reason("need", served[-1][1]))
+        elif text_score >= 0.5:
+            reasons.append(Reason("words"))
+        speaks = sorted(code for code in service.languages if self.table.language_mask({code}) & spoken_mask)
+        if speaks:
+            reasons.append(Reason("speaks", language if language in speaks else speaks[0]))
+        if service.free:
+            reasons.append(Reason("free"))
+        if open_now:
+            always = any(s.opens == 0 and s.closes >= 1439 and len(s.days) == 7 for s in service.schedules)
+            reasons.append(Reason("always_open" if always else "open_now"))
+        if distance is not None:
+            reasons.append(Reason("distance", round(distance, 1)))
+        if query.children_ages and service.maximum_age is not None and service.maximum_age <= 18:
+            reasons.append(Reason("children"))
+        if service.delivery == "phone":
+            reasons.append(Reason("phone"))
+        elif service.delivery == "virtual":
+            reasons.append(Reason("online"))
+        return tuple(reasons)
 
 
-def _fits(age: int, service: ServiceRecord) -> bool:
-    if service.minimum_age is not None and age < service.minimum_age:
-        return False
-    return not (service.maximum_age is not None and age > service.maximum_age)
+MAX_EXACT = 2000
+
+
+class _Table:
+    """The services as columns, so a query scores them all in a few vector operations."""
+
+    def __init__(self, services: Sequence[ServiceRecord]) -> None:
+        self.count = len(services)
+        self.needs = sorted({need for s in services for need in s.needs})
+        column = {need: i for i, need in enumerate(self.needs)}
+        self.serves = np.zeros((self.count, len(self.needs)), dtype=np.float64)
+        for row, service in enumerate(services):
+            for need in service.needs:
+                self.serves[row, column[need]] = 1.0
+        self.bits: dict[str, int] = {}
+        for service in services:
+            for code in sorted(service.languages):
+                if code not in self.bits and len(self.bits) < 63:
+                    self.bits[code] = 1 << len(self.bits)
+        self.languages = np.array([self.language_mask(s.languages) for s in services], dtype=np.int64)
+        self.free = np.array([s.free for s in services], dtype=bool)
+        self.latitude = np.array([np.nan if s.latitude is None else s.latitude for s in services], dtype=np.float64)
+        self.longitude = np.array([np.nan if s.longitude is None else s.longitude for s in services], dtype=np.float64)
+        self.minimum_age = np.array([-np.inf if s.minimum_age is None else s.minimum_age for s in services])
+        self.maximum_age = np.array([np.inf if s.maximum_age is None else s.maximum_age for s in services])
+        self.for_children = self.maximum_age <= 18
+
+    def language_mask(self, codes: Iterable[str]) -> int:
+        mask = 0
+        for code in codes:
+            mask |= self.bits.get(code, 0)
+        return mask
+
+
+def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    phi1, phi2 = np.radians(lat), np.radians(lats)
+    dphi = phi2 - phi1
+    dlambda = np.radians(lons - lon)
+    a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
 def _open_now(service: ServiceRecord, now: tuple[int, int] | None) -> bool | None:

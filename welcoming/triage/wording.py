@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.utils import translation
@@ -36,6 +37,12 @@ def language_name(code: str, language: str) -> str:
 
 
 def reason_text(reason: Reason, language: str) -> str:
+    return _reason_text(reason.code, reason.value, language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reason_text(code: str, value: Any, language: str) -> str:
+    reason = Reason(code, value)
     with translation.override(language):
         match reason.code:
             case "need":
