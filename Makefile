@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup demo test lint typecheck test-sqlite test-postgres bench clean
+.PHONY: install setup demo test lint typecheck chromium test-sqlite test-postgres bench clean
 
 install: $(STAMP)
 
@@ -34,11 +34,16 @@ lint: install
 typecheck: install
 	@$(VENV)/bin/mypy
 
-test-sqlite: install
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing Chromium from Debian's packages..."; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test-sqlite: install chromium
 	@echo "== pytest on SQLite"
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install chromium
 	@echo "== pytest on PostgreSQL"
 	@url=$$(scripts/postgres.sh start) && \
 	  trap 'scripts/postgres.sh stop' EXIT && \
@@ -52,6 +57,8 @@ bench: install
 	@mkdir -p var && rm -f var/bench.sqlite3*
 	@$(BENCH_DB) $(PY) manage.py migrate --noinput -v 0
 	@$(BENCH_DB) $(PY) manage.py bench_directory
+	@$(BENCH_DB) $(PY) manage.py load_demo -v 0
+	@$(BENCH_DB) $(PY) manage.py bench_triage --services 50000
 
 clean:
 	@scripts/postgres.sh stop || true

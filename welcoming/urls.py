@@ -1,7 +1,10 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from welcoming.portal.views import choose_language
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -16,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include("welcoming.triage.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
-    path("", include("welcoming.places.urls")),
+    path("", choose_language, name="choose-language"),
+    *i18n_patterns(path("", include("welcoming.portal.urls")), prefix_default_language=True),
 ]

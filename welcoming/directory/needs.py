@@ -111,3 +111,121 @@ NEED_NAMES: dict[str, dict[str, str]] = {
 }
 
 assert tuple(NEED_NAMES) == NEED_SLUGS
+
+# One plain line under each need tile.
+NEED_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "housing": {
+        "en": "A place to live, rent help, a bed for tonight",
+        "fr": "Un logement, de l'aide pour le loyer, un lit pour ce soir",
+        "ar": "مكان للسكن، مساعدة في الإيجار، سرير لهذه الليلة",
+        "uk": "Житло, допомога з орендою, ліжко на сьогоднішню ніч",
+        "es": "Un lugar para vivir, ayuda con el alquiler, una cama para esta noche",
+        "fa": "جایی برای زندگی، کمک برای اجاره، تختی برای امشب",
+    },
+    "food": {
+        "en": "Free meals, food banks, groceries",
+        "fr": "Repas gratuits, banques alimentaires, épicerie",
+        "ar": "وجبات مجانية، بنوك الطعام، مواد غذائية",
+        "uk": "Безкоштовна їжа, продуктові банки, продукти",
+        "es": "Comidas gratis, bancos de alimentos, despensa",
+        "fa": "غذای رایگان، بانک غذا، مواد خوراکی",
+    },
+    "health": {
+        "en": "A doctor, a clinic, medicine, a dentist",
+        "fr": "Un médecin, une clinique, des médicaments, un dentiste",
+        "ar": "طبيب، عيادة، دواء، طبيب أسنان",
+        "uk": "Лікар, клініка, ліки, стоматолог",
+        "es": "Un médico, una clínica, medicinas, un dentista",
+        "fa": "دکتر، درمانگاه، دارو، دندانپزشک",
+    },
+    "mental-health": {
+        "en": "Someone to talk to, stress, sadness, trauma",
+        "fr": "Quelqu'un à qui parler, stress, tristesse, traumatisme",
+        "ar": "شخص تتحدث إليه، ضغط نفسي، حزن، صدمة",
+        "uk": "Є з ким поговорити: стрес, смуток, травма",
+        "es": "Alguien con quien hablar, estrés, tristeza, trauma",
+        "fa": "کسی برای حرف زدن، استرس، غم، آسیب روحی",
+    },
+    "language": {
+        "en": "Language classes, conversation, an interpreter",
+        "fr": "Cours de langue, conversation, un interprète",
+        "ar": "دروس لغة، محادثة، مترجم فوري",
+        "uk": "Мовні курси, розмовні клуби, перекладач",
+        "es": "Clases de idioma, conversación, un intérprete",
+        "fa": "کلاس زبان، تمرین گفتگو، مترجم شفاهی",
+    },
+    "employment": {
+        "en": "Finding work, your CV, your rights at work",
+        "fr": "Trouver du travail, votre CV, vos droits au travail",
+        "ar": "إيجاد عمل، سيرتك الذاتية، حقوقك في العمل",
+        "uk": "Пошук роботи, резюме, ваші права на роботі",
+        "es": "Encontrar trabajo, tu currículum, tus derechos laborales",
+        "fa": "پیدا کردن کار، رزومه، حقوق شما در کار",
+    },
+    "education": {
+        "en": "School for children, courses for adults, diplomas",
+        "fr": "L'école des enfants, des cours pour adultes, les diplômes",
+        "ar": "مدرسة للأطفال، دورات للكبار، الشهادات",
+        "uk": "Школа для дітей, курси для дорослих, дипломи",
+        "es": "Escuela para los niños, cursos para adultos, títulos",
+        "fa": "مدرسه برای بچه‌ها، دوره برای بزرگسالان، مدرک تحصیلی",
+    },
+    "childcare": {
+        "en": "Daycare, babysitting, play groups",
+        "fr": "Garderie, garde d'enfants, groupes de jeu",
+        "ar": "حضانة، رعاية الأطفال، مجموعات لعب",
+        "uk": "Садочок, догляд за дітьми, ігрові групи",
+        "es": "Guardería, cuidado de niños, grupos de juego",
+        "fa": "مهدکودک، نگهداری از بچه، گروه‌های بازی",
+    },
+    "legal": {
+        "en": "Free legal advice, a lawyer, your rights",
+        "fr": "Conseils juridiques gratuits, un avocat, vos droits",
+        "ar": "استشارة قانونية مجانية، محامٍ، حقوقك",
+        "uk": "Безкоштовна юридична порада, адвокат, ваші права",
+        "es": "Asesoría legal gratuita, un abogado, tus derechos",
+        "fa": "مشاوره حقوقی رایگان، وکیل، حقوق شما",
+    },
+    "documents": {
+        "en": "ID, health card, forms, translations",
+        "fr": "Pièces d'identité, carte santé, formulaires, traductions",
+        "ar": "الهوية، البطاقة الصحية، الاستمارات، الترجمة",
+        "uk": "Посвідчення, медична картка, бланки, переклади",
+        "es": "Identificación, tarjeta de salud, formularios, traducciones",
+        "fa": "کارت شناسایی، کارت بیمه درمانی، فرم‌ها، ترجمه",
+    },
+    "financial": {
+        "en": "Money, benefits, bills, a bank account",
+        "fr": "Argent, prestations, factures, un compte bancaire",
+        "ar": "المال، الإعانات، الفواتير، حساب مصرفي",
+        "uk": "Гроші, виплати, рахунки, банківський рахунок",
+        "es": "Dinero, ayudas, facturas, una cuenta bancaria",
+        "fa": "پول، کمک‌هزینه‌ها، قبض‌ها، حساب بانکی",
+    },
+    "transport": {
+        "en": "Bus passes, getting around, driving",
+        "fr": "Titres de transport, se déplacer, conduire",
+        "ar": "بطاقات الحافلة، التنقل، القيادة",
+        "uk": "Проїзні, як дістатися, водіння",
+        "es": "Pases de autobús, moverse por la ciudad, manejar",
+        "fa": "کارت اتوبوس، رفت‌وآمد در شهر، رانندگی",
+    },
+    "community": {
+        "en": "Meeting people, groups, faith, sport, volunteering",
+        "fr": "Rencontrer des gens, groupes, foi, sport, bénévolat",
+        "ar": "التعرف على الناس، مجموعات، دين، رياضة، تطوع",
+        "uk": "Знайомства, громади, віра, спорт, волонтерство",
+        "es": "Conocer gente, grupos, fe, deporte, voluntariado",
+        "fa": "آشنایی با مردم، گروه‌ها، دین، ورزش، داوطلبی",
+    },
+    "safety": {
+        "en": "Violence, abuse, feeling unsafe, discrimination",
+        "fr": "Violence, abus, insécurité, discrimination",
+        "ar": "العنف، الإساءة، الشعور بعدم الأمان، التمييز",
+        "uk": "Насильство, кривдження, небезпека, дискримінація",
+        "es": "Violencia, abuso, sentirse en peligro, discriminación",
+        "fa": "خشونت، آزار، احساس ناامنی، تبعیض",
+    },
+}
+
+assert set(NEED_DESCRIPTIONS) == set(NEED_SLUGS)

@@ -33,7 +33,8 @@ def jurisdiction_for_request(request: HttpRequest) -> Jurisdiction:
     """
     code = request.GET.get("jurisdiction")
     host = request.get_host().split(":")[0].lower()
-    jurisdictions = list(Jurisdiction.objects.all())  # a handful of rows: one query, chosen here
+    # a handful of rows: one query, chosen here; boundaries are not needed to choose
+    jurisdictions = list(Jurisdiction.objects.defer("boundary"))
     if code:
         wanted = code
     else:

@@ -7,7 +7,7 @@ import threading
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db import connection
 
 from welcoming.directory import models as m
 from welcoming.lib.i18n import LANGUAGE_CODES
@@ -17,6 +17,8 @@ from welcoming.triage.engine import Engine, Schedule, ServiceRecord
 
 DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 SEARCHED_FIELDS = ("name", "alternate_name", "description", "eligibility_description")
+
+VERSION_SQL = "SELECT count(*), max(last_modified) FROM directory_service WHERE jurisdiction_id = %s"
 
 _lock = threading.Lock()
 _engines: dict[int, tuple[tuple[Any, ...], Engine]] = {}
@@ -32,11 +34,10 @@ def vocabularies() -> dict[str, vocabulary.Vocabulary]:
 
 def engine_for(jurisdiction: Jurisdiction) -> Engine:
     """The jurisdiction's engine, built once and again only when its services change."""
-    version = tuple(
-        m.Service.objects.filter(jurisdiction=jurisdiction)
-        .aggregate(n=Count("id"), changed=Max("last_modified"))
-        .values()
-    )
+    with connection.cursor() as cursor:
+        # plain SQL: this runs on every triage, and the ORM would cost more than the query
+        cursor.execute(VERSION_SQL, [jurisdiction.pk])
+        version = (*cursor.fetchone(), jurisdiction.code)
     with _lock:
         cached = _engines.get(jurisdiction.pk)
         if cached and cached[0] == version:

@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from welcoming.lib.geo import EARTH_RADIUS_KM
-from welcoming.triage.text import LANGUAGES, detect, stems, words
+from welcoming.triage.text import LANGUAGES, detect, script_languages, stems, words
 from welcoming.triage.vocabulary import EMERGENCY_NEED, Label, Vocabulary
 
 OTHER_LANGUAGE_WEIGHT = 0.5  # a word of another language's vocabulary counts, less
@@ -174,7 +172,10 @@ class Engine:
         needs: dict[str, _Evidence] = defaultdict(_Evidence)
         emergencies: dict[str, _Evidence] = defaultdict(_Evidence)
         shown = words(text, language)  # evidence is quoted as she wrote it, folded her way
+        readable = script_languages(text)
         for vocab_language, vocabulary in self.vocabularies.items():
+            if vocab_language not in readable:
+                continue
             weight = 1.0 if vocab_language == language else OTHER_LANGUAGE_WEIGHT
             for label, matched_weight, (start, end) in self._matches(text, vocabulary):
                 kind, name = label
@@ -188,6 +189,13 @@ class Engine:
         tokens = words(text, language)
         forms = [stems(token, language) for token in tokens]
         used = [False] * len(tokens)
+        present = {form for token_forms in forms for form in token_forms}
+        for kind, alternatives in vocabulary.combinations.items():
+            for groups in alternatives:
+                if all(group & present for group in groups):
+                    first = min(i for i, f in enumerate(forms) if set(f) & groups[0])
+                    yield ("emergency", kind), 1.0, (first, first + 1)
+                    break
         # phrases first: their words are not counted again alone
         for start, token_forms in enumerate(forms):
             for form in token_forms:
@@ -210,14 +218,9 @@ class Engine:
                 continue
             stem = token_forms[0]
             if len(stem) >= 4 and vocabulary.fuzzy_choices:
-                best = process.extractOne(
-                    stem,
-                    vocabulary.fuzzy_choices,
-                    scorer=Levenshtein.distance,
-                    score_cutoff=1 if len(stem) < 7 else 2,
-                )
-                if best is not None:
-                    for label in vocabulary.single[best[0]]:
+                closest = vocabulary.closest(stem)
+                if closest is not None:
+                    for label in vocabulary.single[closest]:
                         if label[0] == "need" or len(stem) >= 6:
                             yield label, FUZZY_WEIGHT, (position, position + 1)
 
@@ -248,9 +251,12 @@ class Engine:
             NeedMatch(slug, round(1 - math.exp(-evidence.score), 3), tuple(w for w in evidence.words if w != "…"))
             for slug, evidence in ranked_needs
         )
-        confidence = {match.slug: match.confidence for match in need_matches}
+        # services are weighed by each need's evidence next to the strongest one's: confidence
+        # saturates near 1 and would let small bonuses (free, nearby) mix needs up
+        strongest = max((evidence.score for evidence in needs.values()), default=0.0)
+        weight = {slug: evidence.score / strongest for slug, evidence in needs.items() if strongest}
         emergency_kinds = tuple(sorted(emergencies, key=lambda k: -emergencies[k].score))
-        results = self._rank(query, language, confidence, bm25)
+        results = self._rank(query, language, weight, bm25)
         return Result(language, need_matches, bool(emergency_kinds), emergency_kinds, results)
 
     def _rank(

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.utils import timezone
 
 from welcoming.places.models import Jurisdiction
@@ -35,15 +34,14 @@ def triage(*, jurisdiction: Jurisdiction, query: Query, record: bool = True) -> 
         area = None
         if query.latitude is not None and query.longitude is not None:
             area = area_at(jurisdiction, query.latitude, query.longitude)
-        transaction.on_commit(
-            lambda: Demand.objects.create(
-                jurisdiction=jurisdiction,
-                day=timezone.localdate(),
-                language=result.language,
-                needs=[n.slug for n in result.needs[:MAX_NEEDS_RECORDED]],
-                area=area,
-            )
+        row = Demand(
+            jurisdiction=jurisdiction,
+            day=timezone.localdate(),
+            language=result.language,
+            needs=[n.slug for n in result.needs[:MAX_NEEDS_RECORDED]],
+            area=area,
         )
+        Demand.objects.bulk_create([row])
     return result
 
 

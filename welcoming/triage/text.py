@@ -177,6 +177,24 @@ _LATIN_MARKERS = {
 }
 
 
+SCRIPT_LANGUAGES = {"arabic": ("ar", "fa"), "cyrillic": ("uk",), "latin": ("en", "fr", "es")}
+
+
+def script_languages(text: str) -> set[str]:
+    """The languages whose vocabulary can match this text, by the scripts it is written in."""
+    out: set[str] = set()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        if _ARABIC_SCRIPT.match(ch):
+            out.update(SCRIPT_LANGUAGES["arabic"])
+        elif _CYRILLIC.match(ch):
+            out.update(SCRIPT_LANGUAGES["cyrillic"])
+        else:
+            out.update(SCRIPT_LANGUAGES["latin"])
+    return out
+
+
 def guess_latin(text: str) -> str:
     words = set(_WORD.findall(fold_accents(text.casefold())))
     scores = {lang: len(words & {fold_accents(w) for w in markers}) for lang, markers in _LATIN_MARKERS.items()}

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from welcoming.triage.text import LANGUAGES, stems, words
 
@@ -37,6 +39,8 @@ class Vocabulary:
     )
     stopwords: set[str] = field(default_factory=set)
     fuzzy_choices: list[str] = field(default_factory=list)
+    # emergency kind → combinations, each a list of groups of forms; every group must be present
+    combinations: dict[str, list[list[set[str]]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: str, label: Label) -> None:
         parts = words(term, self.language)
@@ -53,10 +57,38 @@ class Vocabulary:
 
     def finish(self) -> None:
         self.fuzzy_choices = sorted(form for form in self.single if len(form) >= 4 and form not in self.stopwords)
+        self._closest: dict[str, str | None] = {}
+
+    def closest(self, stem: str) -> str | None:
+        """The vocabulary word a misspelt one is closest to: one edit away for short words, two for
+        long ones. Remembered, since people misspell the same words."""
+        if stem in self._closest:
+            return self._closest[stem]
+        best = process.extractOne(
+            stem, self.fuzzy_choices, scorer=Levenshtein.distance, score_cutoff=1 if len(stem) < 7 else 2
+        )
+        found = best[0] if best is not None else None
+        if len(self._closest) < 100_000:
+            self._closest[stem] = found
+        return found
 
 
-def compile_vocabulary(language: str, data: Mapping[str, Any]) -> Vocabulary:
+def compile_vocabulary(
+    language: str, data: Mapping[str, Any], combinations: Mapping[str, Any] | None = None
+) -> Vocabulary:
     vocabulary = Vocabulary(language)
+    for kind, alternatives in (combinations or {}).items():
+        for groups in alternatives:
+            compiled = []
+            for group in groups:
+                forms: set[str] = set()
+                for term in group:
+                    # a group's phrase counts by its last word, the one that carries the meaning
+                    parts = words(str(term), language)
+                    if parts:
+                        forms.update(stems(parts[-1], language))
+                compiled.append(forms)
+            vocabulary.combinations[kind].append(compiled)
     for word in data.get("stopwords") or []:
         for part in words(str(word), language):
             vocabulary.stopwords.update(stems(part, language))
@@ -74,11 +106,18 @@ def compile_vocabulary(language: str, data: Mapping[str, Any]) -> Vocabulary:
     return vocabulary
 
 
+COMBINATIONS_FILE = Path(__file__).resolve().parent / "combinations.yaml"
+
+
 def load(folder: Path = VOCABULARY_DIR, languages: Iterable[str] = LANGUAGES) -> dict[str, Vocabulary]:
+    combinations: dict[str, Any] = {}
+    if COMBINATIONS_FILE.exists():
+        with COMBINATIONS_FILE.open(encoding="utf-8") as handle:
+            combinations = yaml.safe_load(handle) or {}
     out = {}
     for language in languages:
         path = folder / f"{language}.yaml"
         if path.exists():
             with path.open(encoding="utf-8") as handle:
-                out[language] = compile_vocabulary(language, yaml.safe_load(handle) or {})
+                out[language] = compile_vocabulary(language, yaml.safe_load(handle) or {}, combinations.get(language))
     return out

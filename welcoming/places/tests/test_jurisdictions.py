@@ -78,14 +78,3 @@ def test_a_broken_boundary_is_refused(riverton: Jurisdiction) -> None:
     )
     with pytest.raises(ValidationError):
         area.full_clean()
-
-
-def test_the_front_page_speaks_persian_and_marks_what_is_not_translated(
-    anonymous: Any, riverton: Jurisdiction, lakeside: Jurisdiction
-) -> None:
-    page = anonymous.get("/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
-    assert 'lang="fa" dir="rtl"' in page
-    assert "مستندات API" in page
-    assert '<strong lang="en">Lakeside</strong>' in page  # no Persian name: shown, and marked English
-    page = anonymous.get("/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
-    assert "<strong>ريفرتون</strong>" in page

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         lines = [
             "",
             f"Welcoming demo on {url}/  ({Service.objects.count()} services)",
+            f"  {url}/                                    the newcomer portal (try /ar/ and /uk/find/)",
+            f"  {url}/api/v1/triage?q=I+need+a+doctor    the triage as JSON",
             f"  {url}/api/hsds/services?lang=ar          the directory in Arabic (HSDS 3.0)",
             f"  {url}/api/hsds/services?search=clinic&lang=fr",
             f"  {url}/api/hsds/services?need=legal&lat=44.2312&lon=-76.486&radius_km=3",

@@ -1,0 +1,91 @@
+"""The portal in a real browser: Debian's Chromium driven by Playwright, against a live server."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's synchronous API runs an event loop in this thread; the ORM calls here are still
+# plain blocking calls made before and after the browser acts.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "Chromium is missing: make test installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def city(live_server: Any) -> str:
+    call_command("load_demo", stdout=io.StringIO())
+    return str(live_server.url)
+
+
+def open_page(browser: Browser, javascript: bool = True) -> Page:
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 360, "height": 740})
+    return context.new_page()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+def test_in_arabic_she_types_her_need_and_gets_health_services_with_reasons(
+    browser: Browser, city: str, javascript: bool
+) -> None:
+    page = open_page(browser, javascript)
+    page.goto(f"{city}/ar/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    page.fill("#q", "ابني مريض ويحتاج طبيب")
+    page.locator("form.ask button[type=submit]").first.click()
+    page.wait_for_url("**/ar/find/?**")
+    results = page.locator("li.result")
+    assert results.count() >= 3
+    first = results.first.inner_text()
+    assert "يساعد في: الصحة" in first
+    page.context.close()
+
+
+def test_in_ukrainian_she_answers_the_quick_questions(browser: Browser, city: str) -> None:
+    page = open_page(browser)
+    page.goto(f"{city}/uk/find/")
+    page.locator("label.tile", has=page.locator("input[value=housing]")).click()
+    page.fill("input[name=children]", "3, 7")
+    page.fill("input[name=postcode]", "K7A 1A1")
+    page.locator("form.ask button[type=submit]").click()
+    page.wait_for_url("**/uk/find/?**")
+    assert page.locator("li.result").count() >= 1
+    assert "Допомагає з: Житло" in page.locator("li.result").first.inner_text()
+    page.context.close()
+
+
+def test_in_persian_the_service_page_keeps_the_phone_number_left_to_right(browser: Browser, city: str) -> None:
+    page = open_page(browser)
+    page.goto(f"{city}/fa/find/?need=health")
+    page.locator("li.result h2 a").first.click()
+    phone = page.locator("a[href^='tel:'] bdi").first
+    assert phone.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    assert page.locator("html").get_attribute("lang") == "fa"
+    page.context.close()
