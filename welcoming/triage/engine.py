@@ -24,6 +24,7 @@ OTHER_LANGUAGE_WEIGHT = 0.5  # a word of another language's vocabulary counts, l
 PHRASE_WEIGHT = 1.5
 FUZZY_WEIGHT = 0.7
 CHOSEN_WEIGHT = 2.5  # a need tile she tapped
+EMERGENCY_WEIGHT = 2.0
 BM25_K1, BM25_B = 1.2, 0.75
 
 
@@ -167,34 +168,41 @@ class Engine:
 
     # --- what she needs ---------------------------------------------------------------------
 
-    def understand(self, text: str, language: str) -> tuple[dict[str, _Evidence], dict[str, _Evidence]]:
-        """Needs and emergencies found in the text, with the words that led to each."""
+    def understand(
+        self, text: str, language: str, hint: str | None = None
+    ) -> tuple[dict[str, _Evidence], dict[str, _Evidence]]:
+        """Needs and emergencies found in the text, with the words that led to each. The vocabularies
+        read are those of the text's scripts, and of her language (Arabic typed in Latin letters)."""
         needs: dict[str, _Evidence] = defaultdict(_Evidence)
         emergencies: dict[str, _Evidence] = defaultdict(_Evidence)
         shown = words(text, language)  # evidence is quoted as she wrote it, folded her way
-        readable = script_languages(text)
+        readable = script_languages(text) | ({hint} if hint else set())
         for vocab_language, vocabulary in self.vocabularies.items():
             if vocab_language not in readable:
                 continue
-            weight = 1.0 if vocab_language == language else OTHER_LANGUAGE_WEIGHT
-            for label, matched_weight, (start, end) in self._matches(text, vocabulary):
+            own = vocab_language in (language, hint)
+            weight = 1.0 if own else OTHER_LANGUAGE_WEIGHT
+            for label, matched_weight, (start, end) in self._matches(text, vocabulary, fuzzy=own):
                 kind, name = label
                 target = needs if kind == "need" else emergencies
                 target[name].add(weight * matched_weight, " ".join(shown[start:end]))
         return needs, emergencies
 
-    def _matches(self, text: str, vocabulary: Vocabulary) -> Iterable[tuple[Label, float, tuple[int, int]]]:
-        """(label, weight, the span of words) for each vocabulary term found in the text."""
+    def _matches(
+        self, text: str, vocabulary: Vocabulary, fuzzy: bool = True
+    ) -> Iterable[tuple[Label, float, tuple[int, int]]]:
+        """(label, weight, the span of words) for each vocabulary term found in the text. Misspelt
+        words are forgiven only in her own language, and never for an emergency: a near miss there
+        ("waiting" / "suicide" in Arabic) would cry wolf."""
         language = vocabulary.language
         tokens = words(text, language)
         forms = [stems(token, language) for token in tokens]
         used = [False] * len(tokens)
-        present = {form for token_forms in forms for form in token_forms}
         for kind, alternatives in vocabulary.combinations.items():
             for groups in alternatives:
-                if all(group & present for group in groups):
-                    first = min(i for i, f in enumerate(forms) if set(f) & groups[0])
-                    yield ("emergency", kind), 1.0, (first, first + 1)
+                spans = [_find_any(group, forms) for group in groups]
+                if all(span is not None for span in spans):
+                    yield ("emergency", kind), 1.0, spans[0]  # type: ignore[misc]
                     break
         # phrases first: their words are not counted again alone
         for start, token_forms in enumerate(forms):
@@ -217,23 +225,25 @@ class Engine:
                     yield label, 1.0, (position, position + 1)
                 continue
             stem = token_forms[0]
-            if len(stem) >= 4 and vocabulary.fuzzy_choices:
+            if fuzzy and len(stem) >= 4 and vocabulary.fuzzy_choices:
                 closest = vocabulary.closest(stem)
                 if closest is not None:
                     for label in vocabulary.single[closest]:
-                        if label[0] == "need" or len(stem) >= 6:
+                        if label[0] == "need":
                             yield label, FUZZY_WEIGHT, (position, position + 1)
 
     # --- the whole triage -------------------------------------------------------------------
 
     def triage(self, query: Query) -> Result:
         language = detect(query.text, query.language) if query.text.strip() else (query.language or "en")
-        needs, emergencies = self.understand(query.text, language) if query.text.strip() else ({}, {})
+        hint = query.language if query.language in self.vocabularies else None
+        needs, emergencies = self.understand(query.text, language, hint) if query.text.strip() else ({}, {})
         needs = defaultdict(_Evidence, needs)
         for slug in query.needs:
             needs[slug].add(CHOSEN_WEIGHT, slug)
         for kind, evidence in emergencies.items():
-            needs[EMERGENCY_NEED[kind]].add(evidence.score, next(iter(evidence.words)))
+            # in danger, the need that answers the danger comes first
+            needs[EMERGENCY_NEED[kind]].add(EMERGENCY_WEIGHT * evidence.score, next(iter(evidence.words)))
 
         bm25 = None
         index = self.indexes.get(language)
@@ -401,6 +411,15 @@ def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np
     dlambda = np.radians(lons - lon)
     a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+def _find_any(group: Sequence[tuple[str, ...]], forms: Sequence[tuple[str, ...]]) -> tuple[int, int] | None:
+    """Where in the text one of the group's words or phrases stands (every word of a phrase in a row)."""
+    for phrase in group:
+        for start in range(len(forms) - len(phrase) + 1):
+            if all(phrase[i] in forms[start + i] for i in range(len(phrase))):
+                return start, start + len(phrase)
+    return None
 
 
 def _open_now(service: ServiceRecord, now: tuple[int, int] | None) -> bool | None:

@@ -40,7 +40,7 @@ class Vocabulary:
     stopwords: set[str] = field(default_factory=set)
     fuzzy_choices: list[str] = field(default_factory=list)
     # emergency kind → combinations, each a list of groups of forms; every group must be present
-    combinations: dict[str, list[list[set[str]]]] = field(default_factory=lambda: defaultdict(list))
+    combinations: dict[str, list[list[list[tuple[str, ...]]]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: str, label: Label) -> None:
         parts = words(term, self.language)
@@ -81,13 +81,12 @@ def compile_vocabulary(
         for groups in alternatives:
             compiled = []
             for group in groups:
-                forms: set[str] = set()
+                phrases = []
                 for term in group:
-                    # a group's phrase counts by its last word, the one that carries the meaning
                     parts = words(str(term), language)
                     if parts:
-                        forms.update(stems(parts[-1], language))
-                compiled.append(forms)
+                        phrases.append(tuple(stems(part, language)[0] for part in parts))
+                compiled.append(phrases)
             vocabulary.combinations[kind].append(compiled)
     for word in data.get("stopwords") or []:
         for part in words(str(word), language):

@@ -17,23 +17,9 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-# Kept in step with welcoming/directory/needs.py by hand, so this script needs nothing but Python.
-NEEDS: tuple[str, ...] = (
-    "housing",
-    "food",
-    "health",
-    "mental-health",
-    "language",
-    "employment",
-    "education",
-    "childcare",
-    "legal",
-    "documents",
-    "financial",
-    "transport",
-    "community",
-    "safety",
-)
+from welcoming.directory.needs import NEED_SLUGS
+
+NEEDS: tuple[str, ...] = NEED_SLUGS
 LANGS: tuple[str, ...] = ("en", "fr", "ar", "uk", "es", "fa")
 # The kind of emergency and the main need an emergency line of that kind must have.
 KIND_NEED: dict[str, str] = {

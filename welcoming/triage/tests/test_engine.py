@@ -158,3 +158,15 @@ def test_persian_and_ukrainian_words_are_stemmed_lightly() -> None:
     assert "دکتر" in stems("دکترها", "fa")
     assert "лікар" in stems("лікаря", "uk")
     assert words("Ще́ раз", "uk") == ["ще", "раз"] or words("Ще́ раз", "uk")[1] == "раз"
+
+
+def test_the_evaluation_set_passes_its_own_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    from welcoming.triage.eval import check_eval
+
+    assert check_eval.main(["check_eval"]) == 0, capsys.readouterr().out
+
+
+def test_the_vocabulary_files_pass_their_own_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    from welcoming.triage.tests import vocabulary_checks
+
+    assert vocabulary_checks.main([]) == 0, capsys.readouterr().out

@@ -3,7 +3,7 @@
 
 Standalone: the standard library and PyYAML only, so it runs before anything else is installed:
 
-    python3 welcoming/triage/vocabulary/check_vocabulary.py [--verbose] [FOLDER]
+    python3 -m welcoming.triage.tests.vocabulary_checks [--verbose] [FOLDER]
 
 Rules checked, per file:
 - the file loads with `yaml.safe_load` and has exactly the keys language, needs, emergency, stopwords;
@@ -34,24 +34,11 @@ from pathlib import Path
 
 import yaml
 
+from welcoming.directory.needs import NEED_SLUGS
+from welcoming.triage.vocabulary import EMERGENCY_KINDS
+
 LANGUAGES = ("en", "fr", "ar", "uk", "es", "fa")
-NEEDS = (
-    "housing",
-    "food",
-    "health",
-    "mental-health",
-    "language",
-    "employment",
-    "education",
-    "childcare",
-    "legal",
-    "documents",
-    "financial",
-    "transport",
-    "community",
-    "safety",
-)
-EMERGENCY_KINDS = ("violence", "self-harm", "trafficking", "homeless-tonight", "medical")
+NEEDS = NEED_SLUGS
 KEYS = ("language", "needs", "emergency", "stopwords")
 MIN_NEED_TERMS = 40
 MIN_EMERGENCY_TERMS = 12
@@ -282,7 +269,7 @@ def check_file(path: Path, language: str, report: Report, counts: dict[str, dict
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv
     args = [a for a in argv if not a.startswith("--")]
-    folder = Path(args[0]) if args else Path(__file__).resolve().parent
+    folder = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "vocabulary"
     report = Report()
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for language in LANGUAGES:
