@@ -198,8 +198,12 @@ class Engine:
         tokens = words(text, language)
         forms = [stems(token, language) for token in tokens]
         used = [False] * len(tokens)
+        present = {form for token_forms in forms for form in token_forms}
         for kind, alternatives in vocabulary.combinations.items():
             for groups in alternatives:
+                # cheap test first: every group has at least the first word of one of its terms
+                if not all(any(phrase[0] in present for phrase in group) for group in groups):
+                    continue
                 spans = [_find_any(group, forms) for group in groups]
                 if all(span is not None for span in spans):
                     yield ("emergency", kind), 1.0, spans[0]  # type: ignore[misc]
@@ -416,6 +420,11 @@ def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np
 def _find_any(group: Sequence[tuple[str, ...]], forms: Sequence[tuple[str, ...]]) -> tuple[int, int] | None:
     """Where in the text one of the group's words or phrases stands (every word of a phrase in a row)."""
     for phrase in group:
+        if len(phrase) == 1:
+            for position, token_forms in enumerate(forms):
+                if phrase[0] in token_forms:
+                    return position, position + 1
+            continue
         for start in range(len(forms) - len(phrase) + 1):
             if all(phrase[i] in forms[start + i] for i in range(len(phrase))):
                 return start, start + len(phrase)
