@@ -7,6 +7,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("find/", views.find, name="find"),
+    path("find/print/", views.find_print, name="find-print"),
     path("services/<uuid:service_id>/", views.service, name="service"),
+    path("services/<uuid:service_id>/print/", views.service, name="service-print"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import segno
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from welcoming.directory import models as m
@@ -67,8 +69,29 @@ def find(request: HttpRequest) -> HttpResponse:
     form = FindForm(request.GET or None)
     chosen = form.cleaned_data["need"] if form.is_bound and form.is_valid() else []
     context.update({"form": form, "tiles": _tiles(language, chosen)})
+    if form.asked:
+        context.update(_results(request, jurisdiction, language, form))
+    return render(request, "portal/find.html", context)
+
+
+def find_print(request: HttpRequest) -> HttpResponse:
+    """The results on paper: no form, each service's address and phone, a QR code back to the list."""
+    jurisdiction, language, context = _base(request)
+    form = FindForm(request.GET or None)
     if not form.asked:
-        return render(request, "portal/find.html", context)
+        raise Http404("nothing was asked")
+    context.update(_results(request, jurisdiction, language, form))
+    back = request.build_absolute_uri(reverse("portal:find")) + "?" + request.GET.urlencode()
+    pages_by_id = {
+        str(s.id): pages.service_page(s, jurisdiction, language)
+        for s in directory.full_services(m.Service.objects.filter(pk__in=[r["id"] for r in context["results"]]))
+    }
+    printed = [(result, pages_by_id[result["id"]]) for result in context["results"]]
+    context.update({"back": back, "qr": qr_svg(back), "printed": printed})
+    return render(request, "portal/print_results.html", context)
+
+
+def _results(request: HttpRequest, jurisdiction: Jurisdiction, language: str, form: FindForm) -> dict[str, Any]:
     data = form.cleaned_data
     latitude, longitude = data["lat"], data["lon"]
     area = None
@@ -98,16 +121,18 @@ def find(request: HttpRequest) -> HttpResponse:
     ][:RESULTS_SHOWN]
     body = triage.as_json(result, jurisdiction, language)
     by_id = {item["id"]: item for item in body["results"]}
-    context.update(
-        {
-            "asked": True,
-            "result": body,
-            "results": [by_id[match.service.id] for match in matches],
-            "postcode_unknown": bool(data["postcode"] and area is None and data["lat"] is None),
-            "share_query": request.GET.urlencode(),
-        }
-    )
-    return render(request, "portal/find.html", context)
+    return {
+        "asked": True,
+        "result": body,
+        "results": [by_id[match.service.id] for match in matches],
+        "postcode_unknown": bool(data["postcode"] and area is None and data["lat"] is None),
+        "share_query": request.GET.urlencode(),
+    }
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code: no image request, prints sharp."""
+    return str(segno.make(url, error="m").svg_inline(scale=3, title=url))
 
 
 def service(request: HttpRequest, service_id: Any) -> HttpResponse:
@@ -116,6 +141,12 @@ def service(request: HttpRequest, service_id: Any) -> HttpResponse:
     if found is None:
         raise Http404("no such service")
     context["page"] = pages.service_page(found, jurisdiction, language)
+    if request.resolver_match and request.resolver_match.url_name == "service-print":
+        back = request.build_absolute_uri(reverse("portal:service", args=[found.id]))
+        if request.GET.get("jurisdiction"):
+            back += "?" + urlencode({"jurisdiction": jurisdiction.code})
+        context.update({"back": back, "qr": qr_svg(back)})
+        return render(request, "portal/print_service.html", context)
     return render(request, "portal/service.html", context)
 
 

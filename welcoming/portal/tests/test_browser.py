@@ -89,3 +89,16 @@ def test_in_persian_the_service_page_keeps_the_phone_number_left_to_right(browse
     assert phone.evaluate("el => getComputedStyle(el).direction") == "ltr"
     assert page.locator("html").get_attribute("lang") == "fa"
     page.context.close()
+
+
+def test_the_print_view_shows_a_qr_code(browser: Browser, city: str) -> None:
+    page = open_page(browser)
+    page.goto(f"{city}/ar/find/?q=" + "ابني مريض")
+    page.locator("a[href*='/ar/find/print/']").click()
+    qr = page.locator("figure.qr svg")
+    assert qr.is_visible()
+    box = qr.bounding_box()
+    assert box is not None and box["width"] >= 80
+    page.emulate_media(media="print")
+    assert page.locator("form").count() == 0
+    page.context.close()

@@ -134,3 +134,19 @@ def test_the_privacy_page_speaks_every_language(demo: Jurisdiction, anonymous: A
     assert f'<html lang="{language}"' in html
     if language != "en":
         assert "never ask your name" not in html  # translated, not the English fallback
+
+
+def test_the_results_print_with_their_details_and_a_qr_code_back(demo: Jurisdiction, anonymous: Any) -> None:
+    html = page(anonymous, "/ar/find/print/", q=ARABIC_QUESTION)
+    assert html.count('class="result"') >= 3
+    assert "<svg" in html and 'class="segno"' in html
+    assert "http://testserver/ar/find/?q=" in html
+    assert "<form" not in html
+    assert anonymous.get("/ar/find/print/").status_code == 404
+
+
+def test_a_service_prints_with_a_qr_code_to_its_page(demo: Jurisdiction, anonymous: Any) -> None:
+    service = m.Service.objects.filter(jurisdiction=demo).first()
+    assert service is not None
+    html = page(anonymous, f"/uk/services/{service.id}/print/")
+    assert 'class="segno"' in html and f"http://testserver/uk/services/{service.id}/" in html
