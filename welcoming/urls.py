@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from welcoming.portal.views import choose_language
+from welcoming.portal.views import choose_language, service_worker
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -14,6 +14,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("sw.js", service_worker, name="service-worker"),
     path("admin/", admin.site.urls),
     path("api/hsds/", include("welcoming.directory.api.urls")),
     path("api/v1/", include("welcoming.triage.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -165,3 +166,13 @@ def choose_language(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
+
+
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "portal" / "sw.js"
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the root so that it may look after every portal page."""
+    response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response

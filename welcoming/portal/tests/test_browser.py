@@ -102,3 +102,17 @@ def test_the_print_view_shows_a_qr_code(browser: Browser, city: str) -> None:
     page.emulate_media(media="print")
     assert page.locator("form").count() == 0
     page.context.close()
+
+
+def test_the_results_open_offline_after_one_visit(browser: Browser, city: str) -> None:
+    page = open_page(browser)
+    results = f"{city}/ar/find/?q=" + "ابني مريض ويحتاج طبيب"
+    page.goto(results)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the service worker, which keeps a copy
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.reload()
+    assert page.locator("li.result").count() >= 3
+    assert "يساعد في: الصحة" in page.locator("li.result").first.inner_text()
+    page.context.close()
