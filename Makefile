@@ -39,11 +39,17 @@ chromium:
 	@test -x /usr/bin/chromium || { echo "installing Chromium from Debian's packages..."; \
 	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test-sqlite: install chromium
+# axe-core for the accessibility checks of the browser tests, from the npm registry.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@npm ci --no-audit --no-fund --silent
+	@touch $@
+
+test-sqlite: install chromium $(AXE)
 	@echo "== pytest on SQLite"
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test-postgres: install chromium
+test-postgres: install chromium $(AXE)
 	@echo "== pytest on PostgreSQL"
 	@url=$$(scripts/postgres.sh start) && \
 	  trap 'scripts/postgres.sh stop' EXIT && \

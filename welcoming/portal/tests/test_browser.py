@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
 from collections.abc import Iterator
@@ -115,4 +116,43 @@ def test_the_results_open_offline_after_one_visit(browser: Browser, city: str) -
     page.reload()
     assert page.locator("li.result").count() >= 3
     assert "يساعد في: الصحة" in page.locator("li.result").first.inner_text()
+    page.context.close()
+
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page: Page) -> list[str]:
+    assert AXE.exists(), "axe-core is missing: make test installs it with npm"
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("axe.run(document).then(r => r.violations.map(v => [v.impact, v.id, v.nodes.length]))")
+    return [f"{impact} {rule} ({count})" for impact, rule, count in found if impact in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_home_find_results_and_a_service_page_have_no_serious_accessibility_problems(
+    browser: Browser, city: str, language: str
+) -> None:
+    page = open_page(browser)
+    for path in ["/", "/find/", "/find/?need=health&q=doctor", None]:
+        if path is None:
+            page.goto(f"{city}/{language}/find/?need=health")
+            page.locator("li.result h2 a").first.click()
+        else:
+            page.goto(f"{city}/{language}{path}")
+        assert serious_violations(page) == [], page.url
+    page.context.close()
+
+
+def test_home_find_and_results_weigh_under_50_kb_compressed(browser: Browser, city: str) -> None:
+    """Every byte the browser fetches for the three pages, gzip-compressed as a server would send it."""
+    page = open_page(browser)
+    fetched: list[bytes] = []
+    page.on("response", lambda response: fetched.append(response.body()) if response.ok else None)
+    for path in ["/ar/", "/ar/find/", "/ar/find/?q=" + "ابني مريض ويحتاج طبيب"]:
+        page.goto(f"{city}{path}")
+        page.wait_for_load_state("networkidle")
+    total = sum(len(gzip.compress(body)) for body in fetched)
+    print(f"home + find + results: {total} bytes gzip-compressed")
+    assert total <= 50 * 1024, f"{total} bytes"
     page.context.close()
