@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from welcoming.directory.needs import NEED_SLUGS
 from welcoming.lib.i18n import LANGUAGE_CODES
+from welcoming.portal.models import ProblemReport
 
 DISTANCES = [("", _("Any distance")), ("1", _("Within 1 km")), ("3", _("Within 3 km")), ("10", _("Within 10 km"))]
 
@@ -50,3 +51,13 @@ class FindForm(forms.Form):
     @property
     def asked(self) -> bool:
         return bool(self.is_bound and self.is_valid() and (self.cleaned_data["q"].strip() or self.cleaned_data["need"]))
+
+
+class ProblemForm(forms.Form):
+    kind = forms.ChoiceField(choices=ProblemReport.Kind.choices, widget=forms.RadioSelect, label=_("What is wrong?"))
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Anything to add? Please do not write your name or contact details."),
+    )

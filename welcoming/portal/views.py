@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -19,7 +19,8 @@ from welcoming.lib.i18n import LANGUAGE_CODES, normalise_language
 from welcoming.places.models import Jurisdiction
 from welcoming.places.selectors import UnknownJurisdiction, area_for_postal_code, jurisdiction_for_request
 from welcoming.portal import pages
-from welcoming.portal.forms import FindForm
+from welcoming.portal import services as portal_services
+from welcoming.portal.forms import FindForm, ProblemForm
 from welcoming.triage import services as triage
 from welcoming.triage import wording
 from welcoming.triage.engine import Query
@@ -142,6 +143,15 @@ def service(request: HttpRequest, service_id: Any) -> HttpResponse:
     if found is None:
         raise Http404("no such service")
     context["page"] = pages.service_page(found, jurisdiction, language)
+    form = ProblemForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            portal_services.problem_report(
+                service=found, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"], language=language
+            )
+            return redirect(request.get_full_path() + ("&" if "?" in request.get_full_path() else "?") + "reported=1")
+        context["problem_open"] = True
+    context.update({"problem_form": form, "reported": request.GET.get("reported") == "1"})
     if request.resolver_match and request.resolver_match.url_name == "service-print":
         back = request.build_absolute_uri(reverse("portal:service", args=[found.id]))
         if request.GET.get("jurisdiction"):

@@ -150,3 +150,31 @@ def test_a_service_prints_with_a_qr_code_to_its_page(demo: Jurisdiction, anonymo
     assert service is not None
     html = page(anonymous, f"/uk/services/{service.id}/print/")
     assert 'class="segno"' in html and f"http://testserver/uk/services/{service.id}/" in html
+
+
+def test_a_problem_reported_on_a_service_page_becomes_one_staff_task_without_personal_data(
+    demo: Jurisdiction, anonymous: Any
+) -> None:
+    from welcoming.portal.models import ProblemReport
+
+    service = m.Service.objects.filter(jurisdiction=demo).first()
+    assert service is not None
+    url = f"/ar/services/{service.id}/"
+    assert "الإبلاغ" in page(anonymous, url) or 'name="kind"' in page(anonymous, url)
+    for _ in range(2):  # a double tap
+        response = anonymous.post(url, {"kind": "phone", "note": "الرقم لا يرد"})
+        assert response.status_code == 302 and response["Location"].endswith("?reported=1")
+    report = ProblemReport.objects.get()
+    assert (report.service, report.kind, report.language) == (service, "phone", "ar")
+    assert {f.name for f in ProblemReport._meta.get_fields()} == {
+        "id",
+        "jurisdiction",
+        "service",
+        "kind",
+        "note",
+        "language",
+        "created",
+        "resolved",
+    }
+    assert anonymous.post(url, {"kind": "unknown"}).status_code == 200
+    assert ProblemReport.objects.count() == 1
