@@ -29,6 +29,10 @@ def _text(obj: Any, field: str, language: str, source: str) -> dict[str, str]:
     return {"text": localized.text, "language": localized.language}
 
 
+def _phone(number: str) -> dict[str, str]:
+    return {"number": number, "href": "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")}
+
+
 def service_page(service: m.Service, jurisdiction: Jurisdiction, language: str) -> dict[str, Any]:
     source = jurisdiction.default_language
     weekday, minute = local_now(jurisdiction)
@@ -68,15 +72,10 @@ def service_page(service: m.Service, jurisdiction: Jurisdiction, language: str) 
             )
             is_open = weekday in days and open_minutes <= minute < close_minutes
             open_now = bool(open_now) or is_open
-    phones = [
-        {"number": p.number, "href": "tel:" + "".join(ch for ch in p.number if ch.isdigit() or ch == "+")}
-        for p in service.phones.all()
+    # the service's own numbers, else its organisation's
+    phones = [_phone(p.number) for p in service.phones.all()] or [
+        _phone(p.number) for p in service.organization.phones.all()
     ]
-    if not phones:
-        phones = [
-            {"number": p.number, "href": "tel:" + "".join(ch for ch in p.number if ch.isdigit() or ch == "+")}
-            for p in service.organization.phones.all()
-        ]
     costs: list[dict[str, Any]] = []
     for option in service.cost_options.all():
         if option.amount in (None, 0):
