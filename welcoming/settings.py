@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "welcoming.accounts",
     "welcoming.directory",
     "welcoming.triage",
+    "welcoming.content",
     "welcoming.portal",
 ]
 

@@ -63,6 +63,20 @@ def translation_form(
     return type(f"{model.__name__}TranslationForm", (TranslationForm, base), attrs)
 
 
+def _translated_rows(model: type[Translatable], form: Any, source: str) -> list[Any]:
+    """Each field, with its translations after it on the same row."""
+    languages = [code for code in LANGUAGE_CODES if code != source]
+    rows: list[Any] = []
+    for name in form.base_fields:
+        if "__" in name:
+            continue
+        if name in model.translated_fields:
+            rows.append((name, *(translation_key(name, lang) for lang in languages)))
+        else:
+            rows.append(name)
+    return rows
+
+
 class TranslatableAdmin(admin.ModelAdmin):
     """Shows each translated field followed by its translations on the same row."""
 
@@ -77,17 +91,25 @@ class TranslatableAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        source = self.source_language(obj)
-        languages = [code for code in LANGUAGE_CODES if code != source]
-        translated = self.model.translated_fields
         form = self.get_form(request, obj)
-        rows: list[Any] = []
-        for name in form.base_fields:
-            if "__" in name:
-                continue
-            if name in translated:
-                rows.append((name, *(translation_key(name, lang) for lang in languages)))
-            else:
-                rows.append(name)
+        rows = _translated_rows(self.model, form, self.source_language(obj))
         readonly = [f for f in self.get_readonly_fields(request, obj) if f not in form.base_fields]
         return [(None, {"fields": rows + readonly})]
+
+
+class TranslatableStackedInline(admin.StackedInline):
+    """Inline rows of a translatable child, its translations beside each field; `obj` is the parent."""
+
+    def source_language(self, parent: Any) -> str:
+        if parent is not None:
+            return parent.source_language()
+        return settings.LANGUAGE_CODE
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["form"] = translation_form(self.model, self.form, self.source_language(obj))
+        kwargs["fields"] = None
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        form = self.get_formset(request, obj).form
+        return [(None, {"fields": _translated_rows(self.model, form, self.source_language(obj))})]

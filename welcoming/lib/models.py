@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import hashlib
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django.db import models
 
@@ -52,3 +54,51 @@ class Translatable(models.Model):
         if bucket:
             translations[language] = bucket
         self.translations = translations
+
+
+class TranslationState(models.TextChoices):
+    UP_TO_DATE = "up-to-date", "up to date"
+    OUTDATED = "outdated", "outdated"
+    MISSING = "missing", "missing"
+
+
+class TrackedTranslatable(Translatable):
+    """A translatable record that knows, per language, whether its translation is up to date.
+
+    `translated_from` keeps, for each language, a digest of the source text the translation was made
+    from; when the source text changes the digests no longer agree and the translation is outdated.
+    """
+
+    translated_from = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def source_digest(self) -> str:
+        text = "\x1f".join(str(getattr(self, field) or "") for field in self.translated_fields)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def translation_state(self, language: str) -> TranslationState:
+        if language == self.source_language():
+            return TranslationState.UP_TO_DATE
+        bucket = self.translations.get(language) or {}
+        if not all(bucket.get(field) for field in self.translated_fields if getattr(self, field)):
+            return TranslationState.MISSING
+        if self.translated_from.get(language) != self.source_digest():
+            return TranslationState.OUTDATED
+        return TranslationState.UP_TO_DATE
+
+    def stamp_translations(self, previous: Mapping[str, Any] | None) -> None:
+        """Record that each translation changed since `previous` (the stored translations) was made
+        from the current source text; forget languages that no longer have one."""
+        previous = previous or {}
+        digest = self.source_digest()
+        stamped = {}
+        for language, bucket in self.translations.items():
+            if not bucket:
+                continue
+            if bucket != previous.get(language) or language not in self.translated_from:
+                stamped[language] = digest
+            else:
+                stamped[language] = self.translated_from[language]
+        self.translated_from = stamped

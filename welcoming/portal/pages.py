@@ -7,7 +7,11 @@ from typing import Any
 from django.utils import formats, translation
 from django.utils.dates import WEEKDAYS
 
+from welcoming.content import markup
+from welcoming.content import selectors as content_selectors
+from welcoming.content.models import Page
 from welcoming.directory import models as m
+from welcoming.lib.models import TranslationState
 from welcoming.places.models import Jurisdiction
 from welcoming.triage import wording
 from welcoming.triage.candidates import DAYS
@@ -108,4 +112,45 @@ def service_page(service: m.Service, jurisdiction: Jurisdiction, language: str) 
         "delivery": service.delivery,
         "url": service.url,
         "last_verified": service.last_verified,
+    }
+
+
+def content_page(page: Page, language: str) -> dict[str, Any]:
+    """A guide, rights or myths page in her language, and what she must be told about its language."""
+    source = page.jurisdiction.default_language
+    body = page.localized("body", language, source)
+    entries = []
+    for entry in page.entries.all():
+        answer = entry.localized("answer", language, source)
+        entries.append(
+            {
+                "question": _text(entry, "question", language, source),
+                "answer": {"html": markup.render(answer.text), "language": answer.language},
+            }
+        )
+    parts = [page.localized("title", language, source).language, body.language]
+    parts += [e["question"]["language"] for e in entries] + [e["answer"]["language"] for e in entries]
+    in_source = sum(1 for part in parts if part != language)
+    state = content_selectors.page_translation_state(page, language)
+    return {
+        **page_summary(page, language),
+        "body": {"html": markup.render(body.text), "language": body.language},
+        "entries": entries,
+        # None, "some" or "all": how much of the page she reads in the source language
+        "fallback": None if not in_source else ("all" if in_source == len(parts) else "some"),
+        "outdated": state == TranslationState.OUTDATED,
+        "source_language": source,
+        "source_language_name": wording.language_name(source, language),
+        "updated": page.updated_at,
+    }
+
+
+def page_summary(page: Page, language: str) -> dict[str, Any]:
+    source = page.jurisdiction.default_language
+    return {
+        "slug": page.slug,
+        "kind": page.kind,
+        "need": page.need,
+        "title": _text(page, "title", language, source),
+        "summary": _text(page, "summary", language, source),
     }

@@ -10,5 +10,7 @@ urlpatterns = [
     path("find/print/", views.find_print, name="find-print"),
     path("services/<uuid:service_id>/", views.service, name="service"),
     path("services/<uuid:service_id>/print/", views.service, name="service-print"),
+    path("guides/", views.guides, name="guides"),
+    path("guides/<slug:slug>/", views.guide, name="guide"),
     path("privacy/", views.privacy, name="privacy"),
 ]

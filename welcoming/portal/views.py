@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from welcoming.content import selectors as content
+from welcoming.content.models import Page
 from welcoming.directory import models as m
 from welcoming.directory import selectors as directory
 from welcoming.directory.needs import NEED_DESCRIPTIONS, NEED_SLUGS
@@ -129,6 +131,10 @@ def _results(request: HttpRequest, jurisdiction: Jurisdiction, language: str, fo
         "results": [by_id[match.service.id] for match in matches],
         "postcode_unknown": bool(data["postcode"] and area is None and data["lat"] is None),
         "share_query": request.GET.urlencode(),
+        "guides": [
+            pages.page_summary(page, language)
+            for page in content.pages_for_needs(jurisdiction, [need["slug"] for need in body["needs"][:3]])
+        ],
     }
 
 
@@ -159,6 +165,27 @@ def service(request: HttpRequest, service_id: Any) -> HttpResponse:
         context.update({"back": back, "qr": qr_svg(back)})
         return render(request, "portal/print_service.html", context)
     return render(request, "portal/service.html", context)
+
+
+def guides(request: HttpRequest) -> HttpResponse:
+    """Guides, her rights and myths set straight, grouped by kind."""
+    jurisdiction, language, context = _base(request)
+    sections: dict[str, dict[str, Any]] = {
+        kind: {"kind": kind, "label": label, "pages": []} for kind, label in Page.Kind.choices
+    }
+    for page in content.published_pages(jurisdiction):
+        sections[page.kind]["pages"].append(pages.page_summary(page, language))
+    context["sections"] = [section for section in sections.values() if section["pages"]]
+    return render(request, "portal/guides.html", context)
+
+
+def guide(request: HttpRequest, slug: str) -> HttpResponse:
+    jurisdiction, language, context = _base(request)
+    page = content.published_page(jurisdiction, slug)
+    if page is None:
+        raise Http404("no such page")
+    context["page"] = pages.content_page(page, language)
+    return render(request, "portal/guide.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

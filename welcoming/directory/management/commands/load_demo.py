@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from welcoming.accounts.models import User
+from welcoming.content.demo import load_demo_content
 from welcoming.directory.demo_city import load_demo
 from welcoming.directory.models import Organization, OrganizationEditor
+from welcoming.places.models import Jurisdiction
 
 DEMO_PASSWORD_DEFAULT = "welcoming-demo"  # noqa: S105 - the documented demo password
 
@@ -28,6 +30,10 @@ class Command(BaseCommand):
             created = sum(report.created.values())
             updated = sum(report.updated.values())
             self.stdout.write(f"{code}: {created} records created, {updated} updated.")
+        for jurisdiction in Jurisdiction.objects.filter(code__in=list(reports)):
+            pages = load_demo_content(jurisdiction)
+            if pages:
+                self.stdout.write(f"{jurisdiction.code}: {pages} guides, rights and myths pages.")
         admin, made = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
         if made or not admin.check_password(demo_password()):
             admin.set_password(demo_password())
