@@ -82,6 +82,31 @@ def test_in_ukrainian_she_answers_the_quick_questions(browser: Browser, city: st
     page.context.close()
 
 
+def test_in_persian_she_answers_the_quick_questions_and_reads_the_guide_for_her_need(
+    browser: Browser, city: str
+) -> None:
+    page = open_page(browser)
+    page.goto(f"{city}/fa/find/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.locator("label.tile", has=page.locator("input[value=health]")).click()
+    page.fill("input[name=adults]", "2")
+    page.fill("input[name=children]", "4")
+    page.locator("label.inline", has=page.locator("input[name=speaks][value=ar]")).click()
+    page.locator("label.inline", has=page.locator("input[name=free]")).click()
+    page.locator("form.ask button[type=submit]").click()
+    page.wait_for_url("**/fa/find/?**")
+    results = page.locator("li.result")
+    assert results.count() >= 3
+    for index in range(results.count()):
+        text = results.nth(index).inner_text()
+        assert "کمک در زمینهٔ: سلامت" in text
+        assert "رایگان" in text
+    page.locator("section.guides-for-you a").first.click()
+    assert page.locator("html").get_attribute("lang") == "fa"
+    assert page.locator("h1").inner_text()
+    page.context.close()
+
+
 def test_in_persian_the_service_page_keeps_the_phone_number_left_to_right(browser: Browser, city: str) -> None:
     page = open_page(browser)
     page.goto(f"{city}/fa/find/?need=health")
