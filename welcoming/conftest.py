@@ -56,3 +56,59 @@ def admin_client(admin_user: User) -> Client:
     client = Client()
     client.force_login(admin_user)
     return client
+
+
+# --- the cast of staff: one per role, across two agencies of Riverton -------------------------------
+
+
+@pytest.fixture
+def agency_a(riverton: Jurisdiction) -> Any:
+    from welcoming.accounts.models import Agency
+
+    return Agency.objects.create(jurisdiction=riverton, name="Newcomer Office", email="office@example.org")
+
+
+@pytest.fixture
+def agency_b(riverton: Jurisdiction) -> Any:
+    from welcoming.accounts.models import Agency
+
+    return Agency.objects.create(jurisdiction=riverton, name="Health Clinic", email="clinic@example.org")
+
+
+def _member(username: str, jurisdiction: Jurisdiction, role: str, agency: Any = None) -> User:
+    from welcoming.accounts.models import Membership
+
+    user = User.objects.create_user(username, f"{username}@example.org", "a-long-password-1")
+    Membership.objects.create(user=user, jurisdiction=jurisdiction, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def coordinator(riverton: Jurisdiction) -> User:
+    return _member("cora", riverton, "coordinator")
+
+
+@pytest.fixture
+def manager_a(riverton: Jurisdiction, agency_a: Any) -> User:
+    return _member("mona", riverton, "manager", agency_a)
+
+
+@pytest.fixture
+def caseworker_a(riverton: Jurisdiction, agency_a: Any) -> User:
+    return _member("amal", riverton, "caseworker", agency_a)
+
+
+@pytest.fixture
+def caseworker_a2(riverton: Jurisdiction, agency_a: Any) -> User:
+    return _member("anna", riverton, "caseworker", agency_a)
+
+
+@pytest.fixture
+def caseworker_b(riverton: Jurisdiction, agency_b: Any) -> User:
+    return _member("bilal", riverton, "caseworker", agency_b)
+
+
+@pytest.fixture
+def analyst(riverton: Jurisdiction) -> User:
+    return _member("ines", riverton, "analyst")
+

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "welcoming.directory",
     "welcoming.triage",
     "welcoming.content",
+    "welcoming.cases",
     "welcoming.portal",
 ]
 
@@ -128,6 +129,8 @@ TIME_ZONE = "UTC"
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# uploads about people: never served by URL, only through views that check and audit
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -162,6 +165,10 @@ SPECTACULAR_SETTINGS = {
 
 # The jurisdiction a request gets when it names none (see docs/architecture.md).
 WELCOMING_DEFAULT_JURISDICTION = env_str("WELCOMING_DEFAULT_JURISDICTION", "riverton")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "welcoming@localhost")
+# the address staff reach the site at, for links in e-mails
+WELCOMING_BASE_URL = env_str("WELCOMING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

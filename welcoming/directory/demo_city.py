@@ -135,6 +135,7 @@ def load_city(document: dict[str, Any], templates: dict[str, dict[str, Any]]) ->
             "centre_longitude": centre_lon,
             "boundary": boundary,
             "emergency_contacts": spec.get("emergency_contacts", []),
+            "client_prefix": spec.get("client_prefix", ""),
         },
     )
     cells: dict[str, tuple[float, float, float, float]] = {}

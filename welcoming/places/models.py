@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 
 from welcoming.lib import geo
@@ -45,6 +46,12 @@ class Jurisdiction(Translatable):
         default=list,
         blank=True,
         help_text='Host names that select this jurisdiction, e.g. ["welcome.riverton.ca"].',
+    )
+    client_prefix = models.CharField(
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2,5}$", "two to five capital letters")],
+        help_text="Starts every client code, e.g. RVT in RVT-26-000123-7.",
     )
 
     class Meta:
