@@ -111,4 +111,3 @@ def caseworker_b(riverton: Jurisdiction, agency_b: Any) -> User:
 @pytest.fixture
 def analyst(riverton: Jurisdiction) -> User:
     return _member("ines", riverton, "analyst")
-

@@ -32,7 +32,7 @@ def keys(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def raw(client: Client, column: str) -> str:
-    key = Client._meta.pk.get_db_prep_value(client.pk, connection)  # type: ignore[union-attr]
+    key = Client._meta.pk.get_db_prep_value(client.pk, connection)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM cases_client WHERE id = %s", [key])  # noqa: S608
         return str(cursor.fetchone()[0])
