@@ -23,9 +23,18 @@ from welcoming.triage.vocabulary import EMERGENCY_NEED, Label, Vocabulary
 OTHER_LANGUAGE_WEIGHT = 0.5  # a word of another language's vocabulary counts, less
 PHRASE_WEIGHT = 1.5
 FUZZY_WEIGHT = 0.7
+MISSPELT_BESIDE_WORDS = 0.3  # a misspelt word's share when other words were understood as they are
+MODIFIER_BESIDE_WORDS = 0.2  # a modifier's ("who speaks Arabic", "cheap") share beside a need's words
 CHOSEN_WEIGHT = 2.5  # a need tile she tapped
 EMERGENCY_WEIGHT = 2.0
+FIRST_NAMED = 0.1  # the need she names first weighs this much more
+NEED_WEIGHT = 3.0  # a service that answers her strongest need...
+OTHER_NEED_WEIGHT = 1.5  # ...and each other need it answers: two of her needs come before one
 BM25_K1, BM25_B = 1.2, 0.75
+# how much the services' own words count: when her words name needs, they choose among the services
+# of those needs and do not overturn them (the words that named the needs are counted there already)
+TEXT_WEIGHT = 0.4
+TEXT_ALONE_WEIGHT = 0.8  # when the vocabulary understood nothing, the text is all there is
 
 
 @dataclass(frozen=True)
@@ -101,14 +110,19 @@ class Result:
     results: tuple[Match, ...]
 
 
+UNPLACED = 1 << 30  # evidence that is no word of hers (a tile she tapped)
+
+
 @dataclass
 class _Evidence:
     score: float = 0.0
     words: dict[str, None] = field(default_factory=dict)
+    first: int = UNPLACED  # the position of the first word that led to it
 
-    def add(self, weight: float, word: str) -> None:
+    def add(self, weight: float, word: str, position: int = UNPLACED) -> None:
         self.score += weight
         self.words.setdefault(word, None)
+        self.first = min(self.first, position)
 
 
 class _Bm25:
@@ -172,26 +186,61 @@ class Engine:
         self, text: str, language: str, hint: str | None = None
     ) -> tuple[dict[str, _Evidence], dict[str, _Evidence]]:
         """Needs and emergencies found in the text, with the words that led to each. The vocabularies
-        read are those of the text's scripts, and of her language (Arabic typed in Latin letters)."""
+        read are those of the text's scripts, and of her language (Arabic typed in Latin letters).
+
+        Her language is read first; another language's vocabulary reads only the words hers left
+        alone (neither understood nor stopwords): "bus" is not three words because three languages
+        know it, nor is the Spanish "come" (eats) in an English sentence. A misspelt word counts in
+        full only when no word was understood as written, and a modifier ("cheap", "someone who
+        speaks Arabic") only when nothing else points to a need; otherwise they only break ties."""
         needs: dict[str, _Evidence] = defaultdict(_Evidence)
         emergencies: dict[str, _Evidence] = defaultdict(_Evidence)
         shown = words(text, language)  # evidence is quoted as she wrote it, folded her way
         readable = script_languages(text) | ({hint} if hint else set())
-        for vocab_language, vocabulary in self.vocabularies.items():
+        own_languages = [code for code in dict.fromkeys((language, hint)) if code in self.vocabularies]
+        order = [*own_languages, *(code for code in self.vocabularies if code not in own_languages)]
+        taken: set[int] = set()  # word positions already read
+        found: list[tuple[Label, float, str, int, bool]] = []  # label, weight, evidence, position, misspelt
+        for vocab_language in order:
             if vocab_language not in readable:
                 continue
-            own = vocab_language in (language, hint)
+            vocabulary = self.vocabularies[vocab_language]
+            own = vocab_language in own_languages
             weight = 1.0 if own else OTHER_LANGUAGE_WEIGHT
-            for label, matched_weight, (start, end) in self._matches(text, vocabulary, fuzzy=own):
-                kind, name = label
-                target = needs if kind == "need" else emergencies
-                target[name].add(weight * matched_weight, " ".join(shown[start:end]))
+            tokens = words(text, vocab_language)
+            aligned = len(tokens) == len(shown)
+            read: set[int] = set()
+            for label, matched_weight, (start, end), misspelt in self._matches(text, vocabulary, fuzzy=own):
+                span = range(start, end)
+                if label[0] != "emergency" and aligned and taken.intersection(span):
+                    continue
+                read.update(span)
+                evidence = " ".join((shown if aligned else tokens)[start:end])
+                found.append((label, weight * matched_weight, evidence, start if aligned else len(shown), misspelt))
+            if aligned:
+                taken |= read
+                if own:  # her stopwords are not read as another language's words either
+                    taken.update(
+                        i
+                        for i, token in enumerate(tokens)
+                        if vocabulary.stopwords.intersection(stems(token, vocab_language))
+                    )
+        understood = any(label[0] == "need" and not misspelt for label, *_rest, misspelt in found)
+        guessed = any(label[0] == "need" for label, *_rest in found)
+        for (kind, name), matched_weight, evidence, position, misspelt in found:
+            target = emergencies if kind == "emergency" else needs
+            share = 1.0
+            if kind == "modifier" and guessed:
+                share = MODIFIER_BESIDE_WORDS
+            elif misspelt and understood:
+                share = MISSPELT_BESIDE_WORDS
+            target[name].add(matched_weight * share, evidence, position if share == 1.0 else UNPLACED)
         return needs, emergencies
 
     def _matches(
         self, text: str, vocabulary: Vocabulary, fuzzy: bool = True
-    ) -> Iterable[tuple[Label, float, tuple[int, int]]]:
-        """(label, weight, the span of words) for each vocabulary term found in the text. Misspelt
+    ) -> Iterable[tuple[Label, float, tuple[int, int], bool]]:
+        """(label, weight, the span of words, misspelt) for each vocabulary term found in the text. Misspelt
         words are forgiven only in her own language, and never for an emergency: a near miss there
         ("waiting" / "suicide" in Arabic) would cry wolf."""
         language = vocabulary.language
@@ -206,27 +255,37 @@ class Engine:
                     continue
                 spans = [_find_any(group, forms) for group in groups]
                 if all(span is not None for span in spans):
-                    yield ("emergency", kind), 1.0, spans[0]  # type: ignore[misc]
+                    yield ("emergency", kind), 1.0, spans[0], False  # type: ignore[misc]
                     break
-        # phrases first: their words are not counted again alone
+        # phrases first: their words are not counted again alone. Phrases of one need that overlap
+        # ("cant pay", "cant pay rent", "pay rent") are one expression: the longest counts.
+        phrases: list[tuple[int, int, frozenset[Label]]] = []
         for start, token_forms in enumerate(forms):
             for form in token_forms:
-                for key, labels, _written in vocabulary.phrases.get(form, ()):
+                for key, labels, _written, word_forms in vocabulary.phrases.get(form, ()):
                     end = start + len(key)
-                    if end <= len(forms) and all(key[i] in forms[start + i] for i in range(1, len(key))):
-                        for label in labels:
-                            yield label, PHRASE_WEIGHT, (start, end)
-                        for i in range(start, end):
-                            used[i] = True
+                    if end <= len(forms) and all(
+                        not word_forms[i].isdisjoint(forms[start + i]) for i in range(1, len(key))
+                    ):
+                        phrases.append((start, end, labels))
+        phrases.sort(key=lambda phrase: (phrase[0] - phrase[1], phrase[0]))
+        counted: dict[tuple[bool, str], list[tuple[int, int]]] = defaultdict(list)
+        for start, end, labels in phrases:
+            for label in labels:
+                about = (label[0] == "emergency", label[1])  # a need and its modifiers are one
+                if any(start < other_end and other_start < end for other_start, other_end in counted[about]):
+                    continue
+                counted[about].append((start, end))
+                yield label, PHRASE_WEIGHT, (start, end), False
+            for i in range(start, end):
+                used[i] = True
         for position, token_forms in enumerate(forms):
             if used[position] or any(form in vocabulary.stopwords for form in token_forms):
                 continue
-            found: set[Label] = set()
-            for form in token_forms:
-                found |= vocabulary.single.get(form, set())
+            found = vocabulary.labels(tokens[position], token_forms)
             if found:
                 for label in found:
-                    yield label, 1.0, (position, position + 1)
+                    yield label, 1.0, (position, position + 1), False
                 continue
             stem = token_forms[0]
             if fuzzy and len(stem) >= 4 and vocabulary.fuzzy_choices:
@@ -234,7 +293,7 @@ class Engine:
                 if closest is not None:
                     for label in vocabulary.single[closest]:
                         if label[0] == "need":
-                            yield label, FUZZY_WEIGHT, (position, position + 1)
+                            yield label, FUZZY_WEIGHT, (position, position + 1), True
 
     # --- the whole triage -------------------------------------------------------------------
 
@@ -253,6 +312,7 @@ class Engine:
         index = self.indexes.get(language)
         if index is not None and query.text.strip():
             bm25 = index.search(stems(w, language)[0] for w in words(query.text, language))
+        named = bool(needs)
         if not needs and bm25 is not None:
             # the vocabulary missed: let the best-matching services say what she may need
             best = np.argsort(-bm25, kind="stable")[:10]
@@ -260,21 +320,31 @@ class Engine:
                 for slug in self.services[service_index].needs[:1]:
                     needs[slug].add(0.3 / (1 + position), "…")
 
-        ranked_needs = sorted(needs.items(), key=lambda item: (-item[1].score, item[0]))
+        # she names first what she came for: between needs of about the same evidence, the one
+        # she wrote first leads ("a job and a daycare", "cheap bike to go to work")
+        placed = [slug for slug, evidence in needs.items() if evidence.first != UNPLACED]
+        leading = min(placed, key=lambda slug: (needs[slug].first, slug), default=None)
+        score = {slug: evidence.score * (1 + FIRST_NAMED if slug == leading else 1) for slug, evidence in needs.items()}
+        ranked_needs = sorted(needs.items(), key=lambda item: (-score[item[0]], item[0]))
         need_matches = tuple(
             NeedMatch(slug, round(1 - math.exp(-evidence.score), 3), tuple(w for w in evidence.words if w != "…"))
             for slug, evidence in ranked_needs
         )
         # services are weighed by each need's evidence next to the strongest one's: confidence
         # saturates near 1 and would let small bonuses (free, nearby) mix needs up
-        strongest = max((evidence.score for evidence in needs.values()), default=0.0)
-        weight = {slug: evidence.score / strongest for slug, evidence in needs.items() if strongest}
+        strongest = max(score.values(), default=0.0)
+        weight = {slug: value / strongest for slug, value in score.items() if strongest}
         emergency_kinds = tuple(sorted(emergencies, key=lambda k: -emergencies[k].score))
-        results = self._rank(query, language, weight, bm25)
+        results = self._rank(query, language, weight, bm25, TEXT_WEIGHT if named else TEXT_ALONE_WEIGHT)
         return Result(language, need_matches, bool(emergency_kinds), emergency_kinds, results)
 
     def _rank(
-        self, query: Query, language: str, confidence: Mapping[str, float], bm25: np.ndarray | None
+        self,
+        query: Query,
+        language: str,
+        confidence: Mapping[str, float],
+        bm25: np.ndarray | None,
+        text_weight: float = TEXT_ALONE_WEIGHT,
     ) -> tuple[Match, ...]:
         """Scores every service at once (numpy), then words the reasons of the few that win."""
         table = self.table
@@ -287,14 +357,14 @@ class Engine:
         if len(wanted):
             served = table.serves[:, wanted] * weights[wanted]
             best = served.max(axis=1)
-            score = 3.0 * best + 0.5 * (served.sum(axis=1) - best)
+            score = NEED_WEIGHT * best + OTHER_NEED_WEIGHT * (served.sum(axis=1) - best)
         else:
             best = np.zeros(table.count)
             score = np.zeros(table.count)
         text = np.zeros(table.count)
         if bm25 is not None and bm25.max() > 0:
             text = bm25 / bm25.max()
-        score += 0.8 * text
+        score += text_weight * text
         eligible = (best > 0) | (text > 0)
         if query.free_only:
             eligible &= table.free

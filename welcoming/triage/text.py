@@ -23,6 +23,14 @@ _PERSIAN_ONLY = set("پچژگکی")
 _UKRAINIAN_ONLY = set("іїєґ")
 _ARABIC_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 _PERSIAN_SUFFIXES = (
+    # spoken Persian joins the object marker to the possessive: پولمو, حقوقتو, خونشو
+    "هامو",
+    "مونو",
+    "تونو",
+    "شونو",
+    "مو",
+    "تو",
+    "شو",
     "هایم",
     "هایت",
     "هایش",
@@ -46,6 +54,8 @@ _UKRAINIAN_SUFFIXES = tuple(
             *("ами", "ями", "ові", "еві", "ого", "ому", "ими", "іми", "ій", "ий", "ої", "ою", "ею", "єю"),
             *("ах", "ях", "ам", "ям", "ів", "їв", "ей", "ка", "ки", "ку", "ці", "ко", "ок", "ть", "ти"),
             *("сь", "ся", "а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "ь"),
+            # verbs: ображає, ображають, ображати are one word
+            *("ають", "яють", "ують", "юють", "ає", "яє", "ує", "ює", "ати", "яти", "ити", "уть", "ють", "ять"),
         },
         key=lambda suffix: (-len(suffix), suffix),
     )
@@ -64,6 +74,9 @@ _FOLDS: dict[str, dict[int, Any]] = {
     # Ukrainian typed with Russian letters
     "uk": str.maketrans({"ы": "и", "э": "е", "ё": "е", "ъ": None, "ґ": "г"}),
 }
+
+
+_FRENCH_ELISION = str.maketrans({mark: " " for mark in "'’ʼ`"})
 
 
 def detect(text: str, hint: str | None = None) -> str:
@@ -213,7 +226,11 @@ def fold_accents(text: str) -> str:
 
 def clean(text: str, language: str) -> str:
     """NFKC, case folding, diacritics and tatweel gone, letters folded the way `language` spells."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLDS["common"])
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if language == "fr":
+        # French elides with an apostrophe: "l'école", "m'insulte", "d'argent" are two words
+        text = text.translate(_FRENCH_ELISION)
+    text = text.translate(_FOLDS["common"])
     if language in ("ar", "fa"):
         # Arabic harakat are combining marks; keep the letters (hamza forms are folded below)
         text = "".join(ch for ch in text if not (unicodedata.combining(ch) and "\u064b" <= ch <= "\u065f"))
@@ -252,11 +269,11 @@ def stems(word: str, language: str) -> tuple[str, ...]:
             forms.append(_stemmer("fa").stemWord(candidate).translate(_FOLDS["fa"]))
             forms.append(candidate)
     elif language == "uk":
+        # every ending that fits, not just the longest: "диплому" is "диплом" + "у", not "дипл" + "ому"
         forms.append(word)
         for suffix in _UKRAINIAN_SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 forms.append(word[: -len(suffix)])
-                break
     else:
         forms.append(_stemmer(language).stemWord(word))
     seen: dict[str, None] = {}

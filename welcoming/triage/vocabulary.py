@@ -26,15 +26,39 @@ EMERGENCY_NEED = {
     "medical": "health",
 }
 
-Label = tuple[str, str]  # ("need", slug) or ("emergency", kind)
+# ("need", slug), ("emergency", kind), or ("modifier", slug): words that say what kind of service she
+# wants ("someone who speaks Arabic", "cheap") more than what she needs; they point to the need
+# only when nothing else in the text does.
+Label = tuple[str, str]
+# Snowball cuts some words down to a stem of a few letters that many unrelated words share
+# (Spanish "comer" and "como", French "payer" and "pays", "gare" and "gars"). A term whose stem is
+# that short matches only as written, or as its plural.
+SHORT_STEM = 3
+SHORT_STEM_LANGUAGES = frozenset({"en", "fr", "es"})
+
+
+def bases(word: str) -> tuple[str, ...]:
+    """The word, and the word without a plural ending: what a short-stemmed term is compared with."""
+    out = [word]
+    if len(word) > 3 and word[-1] in "sx":
+        out.append(word[:-1])
+        if word.endswith("es") and len(word) > 4:
+            out.append(word[:-2])
+    return tuple(out)
 
 
 @dataclass
 class Vocabulary:
     language: str
     single: dict[str, set[Label]] = field(default_factory=lambda: defaultdict(set))
-    # first word's form → [(the phrase's forms per word, labels, the phrase as written)]
-    phrases: dict[str, list[tuple[tuple[str, ...], frozenset[Label], str]]] = field(
+    # one-word terms as written: a word that is a term as it stands means that term, whatever
+    # other terms share its stem (Arabic "دكتور" is a doctor, though "دكتوراه" stems to it)
+    written: dict[str, set[Label]] = field(default_factory=lambda: defaultdict(set))
+    # words matched as written (or as their plural) rather than by stem: see SHORT_STEM
+    exact: dict[str, set[Label]] = field(default_factory=lambda: defaultdict(set))
+    # first word's form → [(the phrase's stems, labels, the phrase as written, each word's forms)]
+    # a word of the text matches a word of the phrase when they share a form ("диплому", "диплома")
+    phrases: dict[str, list[tuple[tuple[str, ...], frozenset[Label], str, tuple[frozenset[str], ...]]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     stopwords: set[str] = field(default_factory=set)
@@ -47,13 +71,35 @@ class Vocabulary:
         if not parts:
             return
         if len(parts) == 1:
-            for form in stems(parts[0], self.language):
+            forms = stems(parts[0], self.language)
+            if self.language in SHORT_STEM_LANGUAGES and len(forms[0]) <= SHORT_STEM:
+                self.exact[parts[0]].add(label)
+                return
+            for form in forms:
                 self.single[form].add(label)
+            self.written[parts[0]].add(label)
             return
         firsts = stems(parts[0], self.language)
         key = tuple(stems(p, self.language)[0] for p in parts)
+        word_forms = tuple(frozenset(stems(p, self.language)) for p in parts)
         for first in firsts:
-            self.phrases[first].append((key, frozenset({label}), term))
+            self.phrases[first].append((key, frozenset({label}), term, word_forms))
+
+    def labels(self, word: str, forms: Iterable[str]) -> set[Label]:
+        """What one word of the text points to: by its stem, or as written for short stems."""
+        found: set[Label] = set()
+        if self.exact:
+            for base in bases(word):
+                found |= self.exact.get(base, set())
+        for form in (word, *forms):
+            found |= self.written.get(form, set())
+        stemmed: set[Label] = set()
+        for form in forms:
+            stemmed |= self.single.get(form, set())
+        if found:
+            # a word that is a term as written means that term; but it never hides an emergency
+            stemmed = {label for label in stemmed if label[0] == "emergency"}
+        return found | stemmed
 
     def finish(self) -> None:
         self.fuzzy_choices = sorted(form for form in self.single if len(form) >= 4 and form not in self.stopwords)
@@ -94,6 +140,9 @@ def compile_vocabulary(
     for slug, terms in (data.get("needs") or {}).items():
         for term in terms or []:
             vocabulary.add(str(term), ("need", slug))
+    for slug, terms in (data.get("modifiers") or {}).items():
+        for term in terms or []:
+            vocabulary.add(str(term), ("modifier", slug))
     for kind, terms in (data.get("emergency") or {}).items():
         for term in terms or []:
             vocabulary.add(str(term), ("emergency", kind))
@@ -101,6 +150,12 @@ def compile_vocabulary(
     for form in list(vocabulary.single):
         if form in vocabulary.stopwords:
             del vocabulary.single[form]
+    for word in list(vocabulary.written):
+        if set(stems(word, language)) & vocabulary.stopwords:
+            del vocabulary.written[word]
+    for word in list(vocabulary.exact):
+        if set(stems(word, language)) & vocabulary.stopwords:
+            del vocabulary.exact[word]
     vocabulary.finish()
     return vocabulary
 

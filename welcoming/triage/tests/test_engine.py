@@ -170,3 +170,89 @@ def test_the_vocabulary_files_pass_their_own_checks(capsys: pytest.CaptureFixtur
     from welcoming.triage.tests import vocabulary_checks
 
     assert vocabulary_checks.main([]) == 0, capsys.readouterr().out
+
+
+# --- how needs are weighed and services ranked --------------------------------------------------
+
+RANKING_VOCABULARY: dict[str, dict[str, Any]] = {
+    "en": {
+        "needs": {
+            "transport": ["bus", "bike"],
+            "employment": ["job", "work"],
+            "childcare": ["daycare"],
+            "health": ["doctor"],
+            "language": ["english class"],
+        },
+        "modifiers": {"language": ["who speaks"], "financial": ["cheap"]},
+        "stopwords": ["a", "and", "i", "need", "to", "for", "my"],
+    },
+    "es": {
+        "needs": {"transport": ["bus"], "food": ["comer", "comida"], "legal": ["divorcio"]},
+        "stopwords": ["me", "quiero", "de"],
+    },
+    "fr": {"needs": {"transport": ["bus"], "health": ["hôpital"]}, "stopwords": ["je", "a", "la"]},
+    "uk": {"needs": {"education": ["підтвердження диплома"]}, "stopwords": ["мені"]},
+}
+RANKING_SERVICES = [
+    service("jobs", ("employment",), texts={"en": "Job search help"}),
+    service("jobs-2", ("employment",), texts={"en": "Job coaching"}),
+    service("daycare", ("childcare",), texts={"en": "Licensed daycare"}),
+    service("daycare-2", ("childcare",), texts={"en": "Daycare drop-in"}),
+    service("both", ("childcare", "employment"), texts={"en": "Child minding while you look for work"}),
+    service("bus-pass", ("transport",), texts={"en": "Bus pass"}),
+    service("clinic", ("health",), texts={"en": "Clinic"}),
+    service("english", ("language",), texts={"en": "English class"}),
+]
+RANKING_ENGINE = Engine(
+    {lang: compile_vocabulary(lang, data) for lang, data in RANKING_VOCABULARY.items()}, RANKING_SERVICES
+)
+
+
+def needs_of(text: str, language: str) -> dict[str, float]:
+    return {n.slug: n.confidence for n in RANKING_ENGINE.triage(Query(text=text, language=language)).needs}
+
+
+def test_a_word_two_languages_know_counts_once() -> None:
+    # "bus" is English, French and Spanish: still one word
+    assert needs_of("bus", "en")["transport"] == needs_of("doctor", "en")["health"]
+
+
+def test_a_short_stem_does_not_stand_for_other_words() -> None:
+    # Spanish "como" (how) and "comer" (to eat) share the stem "com"
+    assert "food" not in needs_of("quiero divorcio como hago", "es")
+    assert "food" in needs_of("comer", "es")
+
+
+def test_french_elision_and_ukrainian_endings_do_not_hide_a_word() -> None:
+    assert "health" in needs_of("je vais a l'hôpital", "fr")
+    assert "education" in needs_of("підтвердження диплому", "uk")
+
+
+def test_a_modifier_counts_only_when_nothing_else_points_to_a_need() -> None:
+    assert max(needs_of("a cheap doctor", "en").items(), key=lambda item: item[1])[0] == "health"
+    assert needs_of("a cheap doctor", "en").get("financial", 0) < 0.25
+    assert list(needs_of("something cheap", "en")) == ["financial"]
+    assert list(needs_of("doctor who speaks arabic", "en")) == ["health", "language"]
+
+
+def test_the_need_she_names_first_leads_a_tie_and_services_for_both_come_first() -> None:
+    result = RANKING_ENGINE.triage(Query(text="i need a job and a daycare", language="en"))
+    assert [n.slug for n in result.needs[:2]] == ["employment", "childcare"]
+    assert result.results[0].service.id == "both"
+    assert {m.service.id for m in result.results[1:3]} == {"jobs", "jobs-2"}
+    flipped = RANKING_ENGINE.triage(Query(text="daycare, and a job", language="en"))
+    assert flipped.needs[0].slug == "childcare"
+    assert {m.service.id for m in flipped.results[1:3]} == {"daycare", "daycare-2"}
+
+
+def test_a_word_written_as_a_need_term_still_raises_the_emergency_its_stem_stands_for() -> None:
+    vocabulary = compile_vocabulary(
+        "ar",
+        {
+            "needs": {"safety": ["يضربنا"], "health": ["دكتور"], "education": ["دكتوراه"]},
+            "emergency": {"violence": ["يضرب"]},
+        },
+    )
+    assert vocabulary.labels("يضربنا", stems("يضربنا", "ar")) == {("need", "safety"), ("emergency", "violence")}
+    # but a word that is a need term as written is not another need's stem
+    assert vocabulary.labels("دكتور", stems("دكتور", "ar")) == {("need", "health")}

@@ -6,16 +6,19 @@ Standalone: the standard library and PyYAML only, so it runs before anything els
     python3 -m welcoming.triage.tests.vocabulary_checks [--verbose] [FOLDER]
 
 Rules checked, per file:
-- the file loads with `yaml.safe_load` and has exactly the keys language, needs, emergency, stopwords;
+- the file loads with `yaml.safe_load` and has the keys language, needs, emergency, stopwords, and
+  may have `modifiers` (per need, words that say what kind of service she wants, "cheap", "someone
+  who speaks Arabic": they count for the need only when nothing else in the text does);
 - `language` is the file's name;
-- every need of the triage and every emergency kind has a list, and nothing else is there;
+- every need of the triage and every emergency kind has a list, and nothing else is there; modifiers
+  are listed under needs of the triage, and a modifier is not also a term of the same need;
 - at least 40 terms per need and 12 per emergency kind; 40 to 120 stopwords;
 - a term is a non-empty string (YAML turns an unquoted yes, no, on, off or 911 into something else),
   in lower case, without surrounding or doubled spaces, of at most 4 words, made of letters, digits,
   spaces, hyphens and apostrophes, in one script (a Latin "a" inside a Cyrillic word never matches);
 - the script is the language's: Latin for en, fr, es; Cyrillic for uk (a few Latin transliterations
-  are counted, not refused); Arabic script for ar (or Latin Arabizi) and for fa, where Persian
-  letters are required (ی and ک, not the Arabic ي and ك);
+  are counted, not refused); Arabic script for ar (or Latin Arabizi) and for fa (or Latin Finglish),
+  where Persian letters are required (ی and ک, not the Arabic ي and ك);
 - no term twice in one list, neither as written nor once folded the way the engine folds text
   (case, accents, apostrophes, tatweel, Arabic and Persian letter variants, Russian letters in uk);
 - no stopword is also a one-word term (the engine drops stopwords, so such a term would never count).
@@ -40,6 +43,7 @@ from welcoming.triage.vocabulary import EMERGENCY_KINDS
 LANGUAGES = ("en", "fr", "ar", "uk", "es", "fa")
 NEEDS = NEED_SLUGS
 KEYS = ("language", "needs", "emergency", "stopwords")
+OPTIONAL_KEYS = ("modifiers",)
 MIN_NEED_TERMS = 40
 MIN_EMERGENCY_TERMS = 12
 MIN_STOPWORDS, MAX_STOPWORDS = 40, 120
@@ -146,8 +150,8 @@ def check_term(term: object, where: str, language: str, report: Report) -> tuple
         report.error(where, f"{shown} is neither Arabic script nor Arabizi")
         ok = False
     elif language == "fa":
-        if found - {"arabic"}:
-            report.error(where, f"{shown} is not in Persian script")
+        if found - {"arabic", "latin"}:
+            report.error(where, f"{shown} is neither Persian script nor Finglish")
             ok = False
         arabic_letters = sorted(set(term) & {"ي", "ك"})
         if arabic_letters:
@@ -202,7 +206,7 @@ def check_file(path: Path, language: str, report: Report, counts: dict[str, dict
         if key not in data:
             report.error(name, f"no {key!r}")
     for key in data:
-        if key not in KEYS:
+        if key not in KEYS and key not in OPTIONAL_KEYS:
             report.error(name, f"unknown key {key!r}")
     if data.get("language") != language:
         report.error(name, f"language is {data.get('language')!r}, expected {language!r}")
@@ -234,6 +238,22 @@ def check_file(path: Path, language: str, report: Report, counts: dict[str, dict
                     single_terms[words].append(f"{section}.{category}")
                 if section == "needs":
                     by_folded[words].append(category)
+
+    modifiers = data.get("modifiers", {})
+    if not isinstance(modifiers, dict):
+        report.error(name, "'modifiers' must be a mapping of needs")
+        modifiers = {}
+    need_terms = {(category, words) for words, categories in by_folded.items() for category in categories}
+    for category, terms in modifiers.items():
+        where = f"{name} modifiers.{category}"
+        if category not in NEEDS:
+            report.error(f"{name} modifiers", f"unknown need {category!r}")
+            continue
+        for term, words in check_list(terms, where, language, 0, report):
+            if (category, words) in need_terms:
+                report.error(where, f"{term!r} is also a term of needs.{category}: list it once")
+            if len(words) == 1:
+                single_terms[words].append(f"modifiers.{category}")
 
     stopwords = data.get("stopwords")
     if isinstance(stopwords, list):
