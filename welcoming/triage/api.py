@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from welcoming.directory.api.params import Params
@@ -26,7 +30,29 @@ def _p(name: str, description: str, kind: Any = OpenApiTypes.STR) -> OpenApiPara
     return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
 
 
+class JSONFirstNegotiation(DefaultContentNegotiation):
+    """What nearly every client sends (no Accept, */* or application/json) gets JSON without parsing
+    the header; anything else is negotiated as before (`; indent=4` honoured, text/html refused)."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
+        if format_suffix is None and request.META.get("HTTP_ACCEPT") in (None, "*/*", "application/json"):
+            return renderers[0], str(renderers[0].media_type)
+        chosen: tuple[BaseRenderer, str] = super().select_renderer(request, renderers, format_suffix)
+        return chosen
+
+
 class TriageView(APIView):
+    # The triage is anonymous and public: no session to read for a user (which also leaves `Cookie`
+    # out of `Vary`), no throttles, JSON only. Each of these is a cost on every request.
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes: list[type] = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONFirstNegotiation
+
     @extend_schema(
         summary="Triage: needs, emergency and ranked services for what a newcomer wrote",
         operation_id="triage",
@@ -46,7 +72,7 @@ class TriageView(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         try:
             jurisdiction = jurisdiction_for_request(request._request)
         except UnknownJurisdiction as exc:
@@ -88,7 +114,12 @@ class TriageView(APIView):
             query = dataclasses.replace(query, language=best_language(request.headers.get("Accept-Language")))
         result = services.triage(jurisdiction=jurisdiction, query=query)
         body = services.as_json(result, jurisdiction)
-        return Response(body, headers={"Content-Language": body["lang"]})
+        # rendered here by the negotiated renderer, as DRF's Response would, without its template
+        # response machinery: the same bytes and headers
+        content = request.accepted_renderer.render(body, request.accepted_media_type, self.get_renderer_context())
+        response = HttpResponse(content, content_type=request.accepted_renderer.media_type)
+        response["Content-Language"] = body["lang"]
+        return response
 
 
 def _ints(params: Params, name: str, minimum: int, maximum: int) -> tuple[int, ...]:

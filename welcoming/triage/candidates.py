@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from time import monotonic
 from typing import Any
 
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
 
 from welcoming.directory import models as m
 from welcoming.lib.i18n import LANGUAGE_CODES
@@ -19,9 +21,14 @@ DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 SEARCHED_FIELDS = ("name", "alternate_name", "description", "eligibility_description")
 
 VERSION_SQL = "SELECT count(*), max(last_modified) FROM directory_service WHERE jurisdiction_id = %s"
+# How long a process trusts its engine before asking the database again whether the services
+# changed. A service saved through the ORM in this process is seen at the next triage (the signals
+# below); a change made by another process (an import, another worker's admin) within this bound.
+VERSION_CHECK_SECONDS = 2.0
 
 _lock = threading.Lock()
-_engines: dict[int, tuple[tuple[Any, ...], Engine]] = {}
+# jurisdiction pk -> (version, monotonic time the version was last confirmed, engine)
+_engines: dict[int, tuple[tuple[Any, ...], float, Engine]] = {}
 _vocabularies: dict[str, vocabulary.Vocabulary] | None = None
 
 
@@ -33,18 +40,40 @@ def vocabularies() -> dict[str, vocabulary.Vocabulary]:
 
 
 def engine_for(jurisdiction: Jurisdiction) -> Engine:
-    """The jurisdiction's engine, built once and again only when its services change."""
+    """The jurisdiction's engine, built once and again only when its services change.
+
+    Whether they changed is asked at most every VERSION_CHECK_SECONDS, so that most triages touch
+    no database at all. Inside a transaction it is asked every time, as it was before: the
+    transaction may have changed services that no other process sees yet (tests run in one)."""
+    cached = _engines.get(jurisdiction.pk)
+    now = monotonic()
+    if (
+        cached is not None
+        and cached[0][-1] == jurisdiction.code
+        and now - cached[1] < VERSION_CHECK_SECONDS
+        and not connection.in_atomic_block
+    ):
+        return cached[2]
     with connection.cursor() as cursor:
-        # plain SQL: this runs on every triage, and the ORM would cost more than the query
+        # plain SQL: the ORM would cost more than the query
         cursor.execute(VERSION_SQL, [jurisdiction.pk])
         version = (*cursor.fetchone(), jurisdiction.code)
     with _lock:
         cached = _engines.get(jurisdiction.pk)
-        if cached and cached[0] == version:
-            return cached[1]
-        engine = Engine(vocabularies(), records(jurisdiction))
-        _engines[jurisdiction.pk] = (version, engine)
+        engine = cached[2] if cached and cached[0] == version else Engine(vocabularies(), records(jurisdiction))
+        _engines[jurisdiction.pk] = (version, now, engine)
         return engine
+
+
+def recheck_services(sender: Any, instance: m.Service, **kwargs: Any) -> None:
+    """A service saved or deleted here: the next triage of its jurisdiction asks for the version."""
+    cached = _engines.get(instance.jurisdiction_id)
+    if cached is not None:
+        _engines[instance.jurisdiction_id] = (cached[0], float("-inf"), cached[2])
+
+
+post_save.connect(recheck_services, sender=m.Service, dispatch_uid="triage-recheck-services-save")
+post_delete.connect(recheck_services, sender=m.Service, dispatch_uid="triage-recheck-services-delete")
 
 
 def _minutes(value: Any) -> int:

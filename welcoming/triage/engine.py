@@ -18,7 +18,7 @@ import numpy as np
 
 from welcoming.lib.geo import EARTH_RADIUS_KM
 from welcoming.triage.text import LANGUAGES, detect, script_languages, stems, words
-from welcoming.triage.vocabulary import EMERGENCY_NEED, Label, Vocabulary
+from welcoming.triage.vocabulary import EMERGENCY_NEED, SHORT_STEM_LANGUAGES, Forms, Label, Vocabulary
 
 OTHER_LANGUAGE_WEIGHT = 0.5  # a word of another language's vocabulary counts, less
 PHRASE_WEIGHT = 1.5
@@ -190,7 +190,9 @@ class Engine:
 
         Her language is read first; another language's vocabulary reads only the words hers left
         alone (neither understood nor stopwords): "bus" is not three words because three languages
-        know it, nor is the Spanish "come" (eats) in an English sentence. A misspelt word counts in
+        know it, nor is the Spanish "come" (eats) in an English sentence. Another language's emergency
+        terms read her stopwords too, but not the words hers understood: the Spanish "enfermera" (nurse)
+        is not the French "enfermés" (locked in). A misspelt word counts in
         full only when no word was understood as written, and a modifier ("cheap", "someone who
         speaks Arabic") only when nothing else points to a need; otherwise they only break ties."""
         needs: dict[str, _Evidence] = defaultdict(_Evidence)
@@ -200,6 +202,10 @@ class Engine:
         own_languages = [code for code in dict.fromkeys((language, hint)) if code in self.vocabularies]
         order = [*own_languages, *(code for code in self.vocabularies if code not in own_languages)]
         taken: set[int] = set()  # word positions already read
+        understood_words: set[int] = set()  # ...and those her language read as a term, as written
+        # the words of idioms found so far ("this job is killing me"), by the kind of emergency they
+        # cancel: another language's terms ("overdose" is French too) do not raise it either
+        idiomatic: dict[str, set[int]] = {}
         found: list[tuple[Label, float, str, int, bool]] = []  # label, weight, evidence, position, misspelt
         for vocab_language in order:
             if vocab_language not in readable:
@@ -210,11 +216,16 @@ class Engine:
             tokens = words(text, vocab_language)
             aligned = len(tokens) == len(shown)
             read: set[int] = set()
-            for label, matched_weight, (start, end), misspelt in self._matches(text, vocabulary, fuzzy=own):
+            matches = self._matches(text, vocabulary, fuzzy=own, idiomatic=idiomatic if aligned else {})
+            for label, matched_weight, (start, end), misspelt in matches:
                 span = range(start, end)
-                if label[0] != "emergency" and aligned and taken.intersection(span):
+                # a need's words are read once; an emergency's, unless her language understood them
+                blocked = label[0] != "emergency" or (not own and understood_words.intersection(span))
+                if aligned and blocked and taken.intersection(span):
                     continue
                 read.update(span)
+                if own and aligned and not misspelt:
+                    understood_words.update(span)
                 evidence = " ".join((shown if aligned else tokens)[start:end])
                 found.append((label, weight * matched_weight, evidence, start if aligned else len(shown), misspelt))
             if aligned:
@@ -238,7 +249,7 @@ class Engine:
         return needs, emergencies
 
     def _matches(
-        self, text: str, vocabulary: Vocabulary, fuzzy: bool = True
+        self, text: str, vocabulary: Vocabulary, fuzzy: bool = True, idiomatic: dict[str, set[int]] | None = None
     ) -> Iterable[tuple[Label, float, tuple[int, int], bool]]:
         """(label, weight, the span of words, misspelt) for each vocabulary term found in the text. Misspelt
         words are forgiven only in her own language, and never for an emergency: a near miss there
@@ -248,12 +259,33 @@ class Engine:
         forms = [stems(token, language) for token in tokens]
         used = [False] * len(tokens)
         present = {form for token_forms in forms for form in token_forms}
+        # combinations and idioms also see each word as written: their words with a short stem match
+        # only so (see Vocabulary.forms_of)
+        if language in SHORT_STEM_LANGUAGES:
+            forms_as_written = [(token, *token_forms) for token, token_forms in zip(tokens, forms, strict=True)]
+            present.update(tokens)
+        else:
+            forms_as_written = forms
+        # idioms ("this job is killing me", "je crève la dalle"): their words count for no emergency
+        # of their kinds; `idiomatic` brings those other vocabularies found in the same words
+        idiomatic = {} if idiomatic is None else idiomatic
+        for kind, positions in _idioms(vocabulary, forms_as_written, present).items():
+            idiomatic.setdefault(kind, set()).update(positions)
+
+        def cancelled(label: Label, start: int, end: int) -> bool:
+            positions = idiomatic.get(label[1]) if label[0] == "emergency" else None
+            return positions is not None and not positions.isdisjoint(range(start, end))
+
         for kind, alternatives in vocabulary.combinations.items():
+            hidden = idiomatic.get(kind)
+            kind_forms = (
+                [() if i in hidden else f for i, f in enumerate(forms_as_written)] if hidden else forms_as_written
+            )
             for groups in alternatives:
                 # cheap test first: every group has at least the first word of one of its terms
-                if not all(any(phrase[0] in present for phrase in group) for group in groups):
+                if not all(any(not phrase[0].isdisjoint(present) for phrase in group) for group in groups):
                     continue
-                spans = [_find_any(group, forms) for group in groups]
+                spans = [_find_any(group, kind_forms) for group in groups]
                 if all(span is not None for span in spans):
                     yield ("emergency", kind), 1.0, spans[0], False  # type: ignore[misc]
                     break
@@ -275,6 +307,8 @@ class Engine:
                 about = (label[0] == "emergency", label[1])  # a need and its modifiers are one
                 if any(start < other_end and other_start < end for other_start, other_end in counted[about]):
                     continue
+                if cancelled(label, start, end):
+                    continue
                 counted[about].append((start, end))
                 yield label, PHRASE_WEIGHT, (start, end), False
             for i in range(start, end):
@@ -285,7 +319,8 @@ class Engine:
             found = vocabulary.labels(tokens[position], token_forms)
             if found:
                 for label in found:
-                    yield label, 1.0, (position, position + 1), False
+                    if not cancelled(label, position, position + 1):
+                        yield label, 1.0, (position, position + 1), False
                 continue
             stem = token_forms[0]
             if fuzzy and len(stem) >= 4 and vocabulary.fuzzy_choices:
@@ -487,18 +522,31 @@ def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
-def _find_any(group: Sequence[tuple[str, ...]], forms: Sequence[tuple[str, ...]]) -> tuple[int, int] | None:
-    """Where in the text one of the group's words or phrases stands (every word of a phrase in a row)."""
+def _find_any(group: Sequence[Forms], forms: Sequence[tuple[str, ...]]) -> tuple[int, int] | None:
+    """Where in the text one of the group's words or phrases stands (every word of a phrase in a row,
+    each sharing a form with the text's word)."""
     for phrase in group:
-        if len(phrase) == 1:
-            for position, token_forms in enumerate(forms):
-                if phrase[0] in token_forms:
-                    return position, position + 1
-            continue
         for start in range(len(forms) - len(phrase) + 1):
-            if all(phrase[i] in forms[start + i] for i in range(len(phrase))):
+            if all(not phrase[i].isdisjoint(forms[start + i]) for i in range(len(phrase))):
                 return start, start + len(phrase)
     return None
+
+
+def _idioms(vocabulary: Vocabulary, forms: Sequence[tuple[str, ...]], present: set[str]) -> dict[str, set[int]]:
+    """The positions of the words of each idiom found in the text, by the kind of emergency it cancels."""
+    out: dict[str, set[int]] = {}
+    if not vocabulary.idioms or vocabulary.idioms.keys().isdisjoint(present):
+        return out
+    for start, token_forms in enumerate(forms):
+        for form in token_forms:
+            for word_forms, kinds in vocabulary.idioms.get(form, ()):
+                end = start + len(word_forms)
+                if end <= len(forms) and all(
+                    not word_forms[i].isdisjoint(forms[start + i]) for i in range(1, len(word_forms))
+                ):
+                    for kind in kinds:
+                        out.setdefault(kind, set()).update(range(start, end))
+    return out
 
 
 def _open_now(service: ServiceRecord, now: tuple[int, int] | None) -> bool | None:

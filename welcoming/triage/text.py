@@ -36,6 +36,10 @@ _PERSIAN_SUFFIXES = (
     "هایش",
     "هامون",
     "هاتون",
+    # spoken possessives: بیرونمون, خونشون, پولتون
+    "مون",
+    "تون",
+    "شون",
     "ها",
     "های",
     "ام",
@@ -45,10 +49,11 @@ _PERSIAN_SUFFIXES = (
     "تان",
     "شان",
     "م",
+    "ش",
     "ی",
 )
-# longest first, so "ами" is tried before "и"
-_UKRAINIAN_SUFFIXES = tuple(
+# longest first, so "ами" is tried before "и" (as written here; folded below)
+_UKRAINIAN_SUFFIXES_WRITTEN = tuple(
     sorted(
         {
             *("ами", "ями", "ові", "еві", "ого", "ому", "ими", "іми", "ій", "ий", "ої", "ою", "ею", "єю"),
@@ -71,9 +76,23 @@ _FOLDS: dict[str, dict[int, Any]] = {
     "fa": str.maketrans(
         {"ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ؤ": "و", "ئ": "ی", "ۀ": "ه"}
     ),
-    # Ukrainian typed with Russian letters
-    "uk": str.maketrans({"ы": "и", "э": "е", "ё": "е", "ъ": None, "ґ": "г"}),
+    # Ukrainian typed with Russian letters, or on a Russian keyboard, which has no і, ї, є: "ниде",
+    # "ничого", "ее" are how many type "ніде", "нічого", "її"; both spellings become one
+    "uk": str.maketrans({"ы": "и", "э": "е", "ё": "е", "ъ": None, "ґ": "г", "і": "и", "ї": "и", "є": "е"}),
 }
+# a Latin i typed inside a Cyrillic word ("мiй", "нiде") is the Ukrainian і
+_LATIN_I_IN_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff])i|i(?=[\u0400-\u04ff])")
+# Persian verbs: the prefixes می and نمی are written joined, with a ZWNJ or with a space
+# ("نمیکشه", "نمی‌کشه", "نمی کشه"); in Finglish "mizane", "mi zane"
+_PERSIAN_VERB_PREFIX = re.compile(r"(?<!\w)(ن?می)[\u200c ]+(?=\w)")
+_FINGLISH_VERB_PREFIX = re.compile(r"(?<![a-z])((?:ne)?mi)[ -]+(?=[a-z])")
+# the endings, folded like the text
+_UKRAINIAN_SUFFIXES = tuple(
+    sorted(
+        {suffix.translate(_FOLDS["uk"]) for suffix in _UKRAINIAN_SUFFIXES_WRITTEN},
+        key=lambda suffix: (-len(suffix), suffix),
+    )
+)
 
 
 _FRENCH_ELISION = str.maketrans({mark: " " for mark in "'’ʼ`"})
@@ -219,6 +238,45 @@ def guess_latin(text: str) -> str:
     return best[0]
 
 
+# Arabic and Persian typed in Latin letters (Arabizi, Finglish) are spelt every which way: "tal3ouna",
+# "tala3ona", "tl3na"; "mizane", "mizaneh". Such a word is also matched by its skeleton: digraphs
+# made one letter, vowels dropped, doubled letters single ("tl3n", "mzn").
+_LATIN_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+_SKELETON_DIGRAPHS = {
+    # 3 = ع, 7 = ح, 2 = ء, 5 = خ, 8 = غ, 9 = ق, 6 = ط
+    "ar": (
+        ("kh", "5"),
+        ("gh", "8"),
+        ("ch", "sh"),
+        ("c", "k"),
+        ("dj", "j"),
+        ("g", "j"),
+        ("7", "h"),
+        ("9", "q"),
+        ("6", "t"),
+        ("2", ""),
+        ("p", "b"),
+        ("v", "f"),
+    ),
+    "fa": (("x", "kh"), ("q", "gh"), ("w", "v")),
+}
+_VOWELS = re.compile(r"(?<=.)y|[aeiou]")
+
+
+def skeleton(word: str, language: str) -> str | None:
+    """The consonant skeleton of an Arabizi or Finglish word, or None for a word in another script."""
+    word = fold_accents(word)
+    if not _LATIN_WORD.fullmatch(word):
+        return None
+    if len(word) > 2 and word[-1] == "h" and word[-2] in "aeiou":
+        word = word[:-1]  # the final ة / ه: "mostashfah", "khaneh"
+    for written, letter in _SKELETON_DIGRAPHS[language]:
+        word = word.replace(written, letter)
+    bare = _VOWELS.sub("", word)
+    out = re.sub(r"(.)\1+", r"\1", bare)
+    return out or None
+
+
 def fold_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
@@ -227,6 +285,10 @@ def fold_accents(text: str) -> str:
 def clean(text: str, language: str) -> str:
     """NFKC, case folding, diacritics and tatweel gone, letters folded the way `language` spells."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if language == "fa":
+        text = _FINGLISH_VERB_PREFIX.sub(r"\1", _PERSIAN_VERB_PREFIX.sub(r"\1", text))
+    elif language == "uk":
+        text = _LATIN_I_IN_CYRILLIC.sub("и", text)
     if language == "fr":
         # French elides with an apostrophe: "l'école", "m'insulte", "d'argent" are two words
         text = text.translate(_FRENCH_ELISION)
@@ -246,9 +308,11 @@ def words(text: str, language: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=200_000)
-def stems(word: str, language: str) -> tuple[str, ...]:
+def stems(word: str, language: str, skeletons: bool = True, stemmed: bool = True) -> tuple[str, ...]:
     """The forms a word is matched under: its stem, and for Arabic and Persian the stems without the
-    clitics people attach (و, ب, ال ... ; ها, ام ...); for Ukrainian a light suffix stripping."""
+    clitics people attach (و, ب, ال ... ; ها, ام ...) and, typed in Latin letters, its skeleton
+    (unless `skeletons` is false); for Ukrainian a light suffix stripping. Without `stemmed`, an
+    Arabic or Persian word is only itself without its clitics: no stemmer, no verb without its می."""
     forms: list[str] = []
     if language == "ar":
         candidates = [
@@ -256,18 +320,24 @@ def stems(word: str, language: str) -> tuple[str, ...]:
             *(word[len(p) :] for p in _ARABIC_PROCLITICS if word.startswith(p) and len(word) - len(p) >= 2),
         ]
         for candidate in candidates:
-            forms.append(_stemmer("ar").stemWord(candidate).translate(_FOLDS["ar"]))
+            if stemmed:
+                forms.append(_stemmer("ar").stemWord(candidate).translate(_FOLDS["ar"]))
             forms.append(candidate)
+        if skeletons:
+            forms.append(skeleton(word, language) or "")
     elif language == "fa":
         candidates = [
             word,
             *(word[: -len(s)] for s in _PERSIAN_SUFFIXES if word.endswith(s) and len(word) - len(s) >= 2),
         ]
-        if word.startswith("می") and len(word) > 4:
+        if stemmed and word.startswith("می") and len(word) > 4:
             candidates.append(word[2:])
         for candidate in candidates:
-            forms.append(_stemmer("fa").stemWord(candidate).translate(_FOLDS["fa"]))
+            if stemmed:
+                forms.append(_stemmer("fa").stemWord(candidate).translate(_FOLDS["fa"]))
             forms.append(candidate)
+        if skeletons:
+            forms.append(skeleton(word, language) or "")
     elif language == "uk":
         # every ending that fits, not just the longest: "диплому" is "диплом" + "у", not "дипл" + "ому"
         forms.append(word)

@@ -17,6 +17,7 @@ from welcoming.triage.text import LANGUAGES, stems, words
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 EMERGENCY_KINDS = ("violence", "self-harm", "trafficking", "homeless-tonight", "medical")
+ANY_KIND = "any"  # idioms listed under it cancel the terms of every kind
 # the need an emergency of each kind is about
 EMERGENCY_NEED = {
     "violence": "safety",
@@ -30,11 +31,16 @@ EMERGENCY_NEED = {
 # wants ("someone who speaks Arabic", "cheap") more than what she needs; they point to the need
 # only when nothing else in the text does.
 Label = tuple[str, str]
+Forms = tuple[frozenset[str], ...]  # the forms of each word of a term
 # Snowball cuts some words down to a stem of a few letters that many unrelated words share
 # (Spanish "comer" and "como", French "payer" and "pays", "gare" and "gars"). A term whose stem is
 # that short matches only as written, or as its plural.
 SHORT_STEM = 3
 SHORT_STEM_LANGUAGES = frozenset({"en", "fr", "es"})
+# Arabic and Persian emergency terms match as written, without their clitics (و, ب, ال ... ; ها, ام ...),
+# not by the stemmer's root: a pronoun is often all that tells "طلعوني" (they threw me out) from
+# "طلعت" (I went out). Their inflections are listed.
+WRITTEN_EMERGENCIES = frozenset({"ar", "fa"})
 
 
 def bases(word: str) -> tuple[str, ...]:
@@ -63,15 +69,24 @@ class Vocabulary:
     )
     stopwords: set[str] = field(default_factory=set)
     fuzzy_choices: list[str] = field(default_factory=list)
-    # emergency kind → combinations, each a list of groups of forms; every group must be present
-    combinations: dict[str, list[list[list[tuple[str, ...]]]]] = field(default_factory=lambda: defaultdict(list))
+    # emergency kind → combinations, each a list of groups of terms, each term its words' forms;
+    # every group must be present
+    combinations: dict[str, list[list[list[Forms]]]] = field(default_factory=lambda: defaultdict(list))
+    # idioms that sound like an emergency and are not one ("this job is killing me"): first word as
+    # written → [(each word as written, the kinds of emergency whose terms they cancel)]
+    idioms: dict[str, list[tuple[Forms, frozenset[str]]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: str, label: Label) -> None:
         parts = words(term, self.language)
         if not parts:
             return
+        # a word typed in Latin letters (Arabizi, Finglish) matches by its skeleton only for an
+        # emergency, where recall comes first ("tal3ouna", "tala3ona"): for needs, a skeleton stands
+        # for too many words ("gama3a", a group, and "gam3a", a university)
+        skeletons = label[0] == "emergency"
+        stemmed = not (skeletons and self.language in WRITTEN_EMERGENCIES)
         if len(parts) == 1:
-            forms = stems(parts[0], self.language)
+            forms = stems(parts[0], self.language, skeletons, stemmed)
             if self.language in SHORT_STEM_LANGUAGES and len(forms[0]) <= SHORT_STEM:
                 self.exact[parts[0]].add(label)
                 return
@@ -79,11 +94,29 @@ class Vocabulary:
                 self.single[form].add(label)
             self.written[parts[0]].add(label)
             return
-        firsts = stems(parts[0], self.language)
-        key = tuple(stems(p, self.language)[0] for p in parts)
-        word_forms = tuple(frozenset(stems(p, self.language)) for p in parts)
+        firsts = stems(parts[0], self.language, skeletons, stemmed)
+        key = tuple(stems(p, self.language, skeletons, stemmed)[0] for p in parts)
+        word_forms = tuple(frozenset(stems(p, self.language, skeletons, stemmed)) for p in parts)
         for first in firsts:
             self.phrases[first].append((key, frozenset({label}), term, word_forms))
+
+    def forms_of(self, term: str) -> Forms:
+        """Each word's forms, for a term of a combination (an emergency's: see `add`); a word whose
+        stem is short matches as written, or as its plural (French "tue" is not "tu", you)."""
+        out = []
+        for part in words(term, self.language):
+            forms = stems(part, self.language, stemmed=self.language not in WRITTEN_EMERGENCIES)
+            if self.language in SHORT_STEM_LANGUAGES and len(forms[0]) <= SHORT_STEM:
+                forms = bases(part)
+            out.append(frozenset(forms))
+        return tuple(out)
+
+    def add_idiom(self, term: str, kinds: frozenset[str]) -> None:
+        # an idiom is a fixed expression: its words match as written (folded), so that "پاسپورتمو گرفتم"
+        # (I got my passport) does not also cancel "پاسپورتمو گرفت" (he took it), one stem apart
+        word_forms = tuple(frozenset({part}) for part in words(term, self.language))
+        for first in word_forms[0] if word_forms else ():
+            self.idioms[first].append((word_forms, kinds))
 
     def labels(self, word: str, forms: Iterable[str]) -> set[Label]:
         """What one word of the text points to: by its stem, or as written for short stems."""
@@ -127,13 +160,12 @@ def compile_vocabulary(
         for groups in alternatives:
             compiled = []
             for group in groups:
-                phrases = []
-                for term in group:
-                    parts = words(str(term), language)
-                    if parts:
-                        phrases.append(tuple(stems(part, language)[0] for part in parts))
-                compiled.append(phrases)
+                compiled.append([forms for forms in (vocabulary.forms_of(str(term)) for term in group) if forms])
             vocabulary.combinations[kind].append(compiled)
+    for kind, terms in (data.get("idioms") or {}).items():
+        kinds = frozenset(EMERGENCY_KINDS if kind == ANY_KIND else (kind,))
+        for term in terms or []:
+            vocabulary.add_idiom(str(term), kinds)
     for word in data.get("stopwords") or []:
         for part in words(str(word), language):
             vocabulary.stopwords.update(stems(part, language))

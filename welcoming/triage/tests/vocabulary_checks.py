@@ -8,13 +8,16 @@ Standalone: the standard library and PyYAML only, so it runs before anything els
 Rules checked, per file:
 - the file loads with `yaml.safe_load` and has the keys language, needs, emergency, stopwords, and
   may have `modifiers` (per need, words that say what kind of service she wants, "cheap", "someone
-  who speaks Arabic": they count for the need only when nothing else in the text does);
+  who speaks Arabic": they count for the need only when nothing else in the text does) and `idioms`
+  (per emergency kind, or `any`, expressions that sound like that emergency and are not one, "this
+  job is killing me": an emergency term they overlap does not count);
 - `language` is the file's name;
 - every need of the triage and every emergency kind has a list, and nothing else is there; modifiers
   are listed under needs of the triage, and a modifier is not also a term of the same need;
 - at least 40 terms per need and 12 per emergency kind; 40 to 120 stopwords;
 - a term is a non-empty string (YAML turns an unquoted yes, no, on, off or 911 into something else),
-  in lower case, without surrounding or doubled spaces, of at most 4 words, made of letters, digits,
+  in lower case, without surrounding or doubled spaces, of at most 4 words (6 for an emergency or an
+  idiom, which may need a negation: "dont want to be alive"), made of letters, digits,
   spaces, hyphens and apostrophes, in one script (a Latin "a" inside a Cyrillic word never matches);
 - the script is the language's: Latin for en, fr, es; Cyrillic for uk (a few Latin transliterations
   are counted, not refused); Arabic script for ar (or Latin Arabizi) and for fa (or Latin Finglish),
@@ -43,11 +46,13 @@ from welcoming.triage.vocabulary import EMERGENCY_KINDS
 LANGUAGES = ("en", "fr", "ar", "uk", "es", "fa")
 NEEDS = NEED_SLUGS
 KEYS = ("language", "needs", "emergency", "stopwords")
-OPTIONAL_KEYS = ("modifiers",)
+OPTIONAL_KEYS = ("modifiers", "idioms")
+ANY_KIND = "any"
 MIN_NEED_TERMS = 40
 MIN_EMERGENCY_TERMS = 12
 MIN_STOPWORDS, MAX_STOPWORDS = 40, 120
 MAX_WORDS = 4
+MAX_EMERGENCY_WORDS = 6
 
 WORD = re.compile(r"\w+", re.UNICODE)
 APOSTROPHES = "'’ʼ`"
@@ -62,12 +67,20 @@ ARABIC_FOLD = str.maketrans(
 PERSIAN_FOLD = str.maketrans(
     {"ي": "ی", "ك": "ک", "ى": "ی", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ؤ": "و", "ئ": "ی", "ۀ": "ه"}
 )
-UKRAINIAN_FOLD = str.maketrans({"ы": "и", "э": "е", "ё": "е", "ъ": None, "ґ": "г"})
+UKRAINIAN_FOLD = str.maketrans({"ы": "и", "э": "е", "ё": "е", "ъ": None, "ґ": "г", "і": "и", "ї": "и", "є": "е"})
+LATIN_I_IN_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff])i|i(?=[\u0400-\u04ff])")
+PERSIAN_VERB_PREFIX = re.compile(r"(?<!\w)(ن?می)[\u200c ]+(?=\w)")
+FINGLISH_VERB_PREFIX = re.compile(r"(?<![a-z])((?:ne)?mi)[ -]+(?=[a-z])")
 
 
 def fold(text: str, language: str) -> str:
     """The text folded the way the triage folds it before matching (welcoming/triage/text.py)."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(COMMON_FOLD)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if language == "fa":
+        text = FINGLISH_VERB_PREFIX.sub(r"\1", PERSIAN_VERB_PREFIX.sub(r"\1", text))
+    elif language == "uk":
+        text = LATIN_I_IN_CYRILLIC.sub("и", text)
+    text = text.translate(COMMON_FOLD)
     if language in ("ar", "fa"):
         text = "".join(ch for ch in text if not (unicodedata.combining(ch) and "\u064b" <= ch <= "\u065f"))
         return text.translate(ARABIC_FOLD if language == "ar" else PERSIAN_FOLD)
@@ -105,7 +118,9 @@ class Report:
         self.notes.append(f"{where}: {message}")
 
 
-def check_term(term: object, where: str, language: str, report: Report) -> tuple[str, ...] | None:
+def check_term(
+    term: object, where: str, language: str, report: Report, max_words: int = MAX_WORDS
+) -> tuple[str, ...] | None:
     """The term's folded words if it is well formed, else None (and the errors reported)."""
     if not isinstance(term, str):
         report.error(where, f"{term!r} is a {type(term).__name__}, not a string: quote it")
@@ -130,8 +145,8 @@ def check_term(term: object, where: str, language: str, report: Report) -> tuple
         report.error(where, f"{shown} has no word")
         return None
     count = max(len(words), len(term.replace(ZWNJ, " ").split()))
-    if count > MAX_WORDS:
-        report.error(where, f"{shown} has {count} words (at most {MAX_WORDS})")
+    if count > max_words:
+        report.error(where, f"{shown} has {count} words (at most {max_words})")
         ok = False
     found = scripts(term) - {"other"}
     if "other" in scripts(term):
@@ -161,7 +176,7 @@ def check_term(term: object, where: str, language: str, report: Report) -> tuple
 
 
 def check_list(
-    terms: object, where: str, language: str, minimum: int, report: Report
+    terms: object, where: str, language: str, minimum: int, report: Report, max_words: int = MAX_WORDS
 ) -> list[tuple[str, tuple[str, ...]]]:
     if not isinstance(terms, list):
         report.error(where, f"must be a list of terms, not {type(terms).__name__}")
@@ -170,7 +185,7 @@ def check_list(
     seen_raw: set[str] = set()
     seen_folded: dict[tuple[str, ...], str] = {}
     for term in terms:
-        words = check_term(term, where, language, report)
+        words = check_term(term, where, language, report, max_words)
         if isinstance(term, str):
             if term in seen_raw:
                 report.error(where, f"{term!r} is listed twice")
@@ -231,7 +246,8 @@ def check_file(path: Path, language: str, report: Report, counts: dict[str, dict
             if category not in block:
                 continue
             where = f"{name} {section}.{category}"
-            good = check_list(block[category], where, language, minimum, report)
+            longest = MAX_EMERGENCY_WORDS if section == "emergency" else MAX_WORDS
+            good = check_list(block[category], where, language, minimum, report, longest)
             counts[f"{section}.{category}"][language] = len(block[category]) if isinstance(block[category], list) else 0
             for _term, words in good:
                 if len(words) == 1:
@@ -254,6 +270,16 @@ def check_file(path: Path, language: str, report: Report, counts: dict[str, dict
                 report.error(where, f"{term!r} is also a term of needs.{category}: list it once")
             if len(words) == 1:
                 single_terms[words].append(f"modifiers.{category}")
+
+    idioms = data.get("idioms", {})
+    if not isinstance(idioms, dict):
+        report.error(name, "'idioms' must be a mapping of emergency kinds (or any)")
+        idioms = {}
+    for kind, terms in idioms.items():
+        if kind not in EMERGENCY_KINDS and kind != ANY_KIND:
+            report.error(f"{name} idioms", f"unknown emergency kind {kind!r}")
+            continue
+        check_list(terms, f"{name} idioms.{kind}", language, 0, report, MAX_EMERGENCY_WORDS)
 
     stopwords = data.get("stopwords")
     if isinstance(stopwords, list):
