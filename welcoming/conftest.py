@@ -16,6 +16,15 @@ SQUARE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    """The cast is made again for every test: argon2's deliberate cost (100 MB per hash) is for
+    production, and a test tells argon2 is configured by reading the settings. Demand rows are
+    written at once, so that no timer thread writes while a test's database is being emptied."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.WELCOMING_DEMAND_BUFFER = False
+
+
 @pytest.fixture
 def riverton(db: Any) -> Jurisdiction:
     return Jurisdiction.objects.create(

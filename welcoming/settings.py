@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "welcoming.places",
     "welcoming.accounts",
     "welcoming.directory",
@@ -72,12 +75,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after messages: it tells her why she was signed out
+    "welcoming.accounts.security.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -101,6 +108,9 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "staff:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -131,6 +141,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 # uploads about people: never served by URL, only through views that check and audit
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# the largest upload kept (income evidence, letters): a phone photo or a few scanned pages
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -144,12 +156,45 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Staff sign-in. Two-factor (TOTP) is required in production; in the demo, users without a device
+# sign in with their password alone (those who set one up are always asked for their code).
+WELCOMING_REQUIRE_2FA = env_bool("WELCOMING_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Welcoming")
+# failed sign-ins allowed per username, and per address, within the window; then both are refused
+WELCOMING_LOGIN_MAX_FAILURES = env_int("WELCOMING_LOGIN_MAX_FAILURES", 5)
+WELCOMING_LOGIN_WINDOW_SECONDS = env_int("WELCOMING_LOGIN_WINDOW_SECONDS", 15 * 60)
+# reverse proxies in front of the app whose X-Forwarded-For is believed (production has one)
+WELCOMING_TRUSTED_PROXIES = env_int("WELCOMING_TRUSTED_PROXIES", 1 if PRODUCTION else 0)
+WELCOMING_STAFF_IDLE_SECONDS = env_int("WELCOMING_STAFF_IDLE_SECONDS", 30 * 60)
+WELCOMING_API_TOKEN_HOURS = env_int("WELCOMING_API_TOKEN_HOURS", 12)
+
+# The same policy in development, so tests meet it: no inline scripts or styles, nothing from
+# another origin, no framing. The API documentation page relaxes it for itself
+# (accounts.security.relaxed_for_api_docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # a session counts once it has given the second factor it owes
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "welcoming.accounts.api.TokenAuthentication",
+        "welcoming.accounts.api.VerifiedSessionAuthentication",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # `format` belongs to HSDS (json | ndjson), not to content negotiation
     "URL_FORMAT_OVERRIDE": None,
@@ -161,12 +206,21 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # the documentation page's scripts are served from here, not from a CDN
     "REDOC_DIST": "SIDECAR",
+    # one name per choice set where several models have a `state` or a `method`
+    "ENUM_NAME_OVERRIDES": {
+        "ClientStateEnum": "welcoming.cases.models.Client.State",
+        "ReferralStateEnum": "welcoming.cases.models.Referral.State",
+        "ConsentMethodEnum": "welcoming.cases.models.Consent.Method",
+    },
 }
 
 # The jurisdiction a request gets when it names none (see docs/architecture.md).
 WELCOMING_DEFAULT_JURISDICTION = env_str("WELCOMING_DEFAULT_JURISDICTION", "riverton")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "welcoming@localhost")
+# Anonymous demand rows are written in batches, within a second, rather than one transaction per
+# triage (see triage/services.DemandBuffer); off, each is written at once (the tests do so).
+WELCOMING_DEMAND_BUFFER = env_bool("WELCOMING_DEMAND_BUFFER", True)
 # the address staff reach the site at, for links in e-mails
 WELCOMING_BASE_URL = env_str("WELCOMING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

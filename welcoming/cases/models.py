@@ -11,13 +11,16 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from welcoming.accounts.models import Agency, User
+from welcoming.cases import eligibility
 from welcoming.directory.needs import NEED_SLUGS
 from welcoming.lib.fields import EncryptedDateField, EncryptedTextField
+from welcoming.lib.models import Translatable
 from welcoming.places.models import Area, Jurisdiction
 
 
@@ -305,3 +308,152 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
+
+
+# --- Fair Entry: one application for every city programme --------------------------------------
+
+
+class Programme(Translatable):
+    """A city programme (a low-income transit pass, a fee subsidy) and its eligibility rules, as data.
+
+    The rules are weighed by `eligibility.py`; name and description are in the jurisdiction's
+    language, with translations beside them."""
+
+    class AgeOf(models.TextChoices):
+        APPLICANT = "applicant", _("The applicant")
+        ANY_MEMBER = "member", _("At least one member of the household")
+
+    translated_fields = ("name", "description")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="programmes")
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="One or two plain sentences: what she gets.")
+    income_limits = models.JSONField(
+        default=list,
+        help_text="Yearly income limits by household size, from one person: e.g. [26000, 34000, 41000, 49000].",
+    )
+    each_additional = models.PositiveIntegerField(
+        default=0, help_text="Added to the last limit for each person beyond the table."
+    )
+    must_live_here = models.BooleanField(default=True, help_text="Only for households living in the jurisdiction.")
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Youngest age of the band (included).")
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Oldest age of the band (included).")
+    age_of = models.CharField(
+        max_length=10, choices=AgeOf.choices, default=AgeOf.APPLICANT, help_text="Whose age the band is about."
+    )
+    renewal_months = models.PositiveSmallIntegerField(default=12, help_text="How long an approval lasts.")
+    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "slug"], name="programme_slug_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def source_language(self) -> str:
+        return self.jurisdiction.default_language
+
+    def rules(self) -> eligibility.Rules:
+        return eligibility.Rules(
+            key=self.slug,
+            income_limits=tuple(int(limit) for limit in self.income_limits or ()),
+            each_additional=self.each_additional,
+            must_live_here=self.must_live_here,
+            age_min=self.age_min,
+            age_max=self.age_max,
+            age_of=eligibility.AgeOf(self.age_of),
+        )
+
+    def clean(self) -> None:
+        if not isinstance(self.income_limits, list) or not all(
+            isinstance(limit, int) and not isinstance(limit, bool) for limit in self.income_limits
+        ):
+            raise ValidationError({"income_limits": "a list of whole numbers, e.g. [26000, 34000]"})
+        wrong = eligibility.rule_problems(self.rules())
+        if wrong:
+            raise ValidationError("; ".join(wrong))
+
+
+class Application(models.Model):
+    """One household's application for every active programme at once, with what it declared.
+
+    A household has one current application: a later one is its renewal (`renewal_of`)."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for decisions")
+        DECIDED = "decided", _("Decided")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    applicant = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="applications")
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    household_size = models.PositiveSmallIntegerField()
+    annual_income = models.PositiveIntegerField(help_text="The household's yearly income, declared.")
+    lives_here = models.BooleanField(help_text="The household lives in the jurisdiction.")
+    applicant_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    other_ages = models.JSONField(default=list, blank=True, help_text="The ages known of the other members.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
+    renewal_of = models.OneToOneField("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewal")
+    documents = models.ManyToManyField(Document, blank=True, related_name="applications")
+    submission = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, help_text="The form's one-time key: a resend is kept once."
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at"]
+
+    def __str__(self) -> str:
+        return f"application {self.id}"
+
+    def household_facts(self) -> eligibility.Household:
+        return eligibility.Household(
+            size=self.household_size,
+            income=self.annual_income,
+            lives_here=self.lives_here,
+            applicant_age=self.applicant_age,
+            other_ages=tuple(int(age) for age in self.other_ages or ()),
+        )
+
+
+class Decision(models.Model):
+    """What one programme says to one application: the rules' proposal with its reasons, then the
+    staff's approval (with a renewal date) or denial (with a reason)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DENIED = "denied", _("Denied")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="decisions")
+    proposed = models.CharField(max_length=12, choices=[(o.value, o.value) for o in eligibility.Outcome])
+    reasons = models.JSONField(default=list, help_text="The rules' reasons, with their numbers.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    reason = EncryptedTextField(blank=True, help_text="The staff's reason; required for a denial.")
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True, help_text="When an approval is to be renewed.")
+
+    class Meta:
+        ordering = ["programme__order", "programme__slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "programme"], name="decision_once_per_programme"),
+            models.CheckConstraint(
+                condition=~models.Q(state="approved") | models.Q(valid_until__isnull=False),
+                name="approval_has_renewal_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.state}"

@@ -151,11 +151,22 @@ def _consent(client: Client, purpose: str, method: str, actor: Actor | None, age
 
 @transaction.atomic
 def client_register(
-    *, actor: Actor, person: Person, consent_method: str, household: Household | None = None, relationship: str = ""
+    *,
+    actor: Actor,
+    person: Person,
+    consent_method: str,
+    household: Household | None = None,
+    relationship: str = "",
+    submission: str = "",
 ) -> Client:
     """A worker registers her, with her consent to keep a record (required: no consent, no record).
-    She gets a client code at once, and the worker's agency and the worker as caseworker."""
+    She gets a client code at once, and the worker's agency and the worker as caseworker.
+    The same `submission` (the API's Idempotency-Key, made the user's own) gives the same record."""
     _require(actor, actor.works_with_clients and bool(actor.agency_ids), "only agency staff register clients")
+    if submission:
+        earlier = Client.objects.filter(jurisdiction=actor.jurisdiction, submission=submission).first()
+        if earlier is not None:
+            return earlier
     if consent_method not in Consent.Method.values:
         raise Invalid({"consent_method": "her consent to keep a record is required: verbal, written or online"})
     person.clean()
@@ -167,6 +178,7 @@ def client_register(
         household=household,
         relationship=relationship or Client.Relationship.HEAD,
         verified_at=timezone.now(),
+        submission=submission or None,
     )
     changed = _apply(client, person)
     client.code = _next_code(actor.jurisdiction)
@@ -197,6 +209,11 @@ def self_register(
                 client.save()
             break
         except IntegrityError:
+            if submission:
+                # two taps raced: the other one saved first, and its record is hers
+                earlier = Client.objects.filter(jurisdiction=jurisdiction, submission=submission).first()
+                if earlier is not None:
+                    return earlier
             client.pk = None  # a clash of references: draw another
             client.id = Client._meta.get_field("id").get_default()
     _index_names(client)
@@ -333,6 +350,23 @@ def assessment_record(
     )
     _audit_client(actor, AuditEntry.Action.CREATE, client, ["assessments"], "needs assessment")
     return assessment
+
+
+@transaction.atomic
+def household_add(*, actor: Actor, head: Client, person: Person, relationship: str, consent_method: str) -> Client:
+    """Register a member of her household (a child, a partner) beside her, with the consent given
+    for that member; the household is made with its first member after her."""
+    _full_access(actor, head)
+    if relationship not in Client.Relationship.values or relationship == Client.Relationship.HEAD:
+        choices = ", ".join(r for r in Client.Relationship.values if r != Client.Relationship.HEAD)
+        raise Invalid({"relationship": f"must be one of {choices}"})
+    if head.household_id is None:
+        head.household = Household.objects.create(jurisdiction=head.jurisdiction)
+        head.save(update_fields=["household", "updated_at"])
+        _audit_client(actor, AuditEntry.Action.UPDATE, head, ["household"], "household")
+    return client_register(
+        actor=actor, person=person, consent_method=consent_method, household=head.household, relationship=relationship
+    )
 
 
 # --- referrals -------------------------------------------------------------------------------
@@ -550,6 +584,7 @@ def client_merge(*, actor: Actor, keep: Client, duplicate: Client) -> Client:
         raise Invalid({"duplicate": "a record cannot be merged into itself"})
     for related in (NeedsAssessment, Consent, Referral, Note, Task, Document):
         related.objects.filter(client=duplicate).update(client=keep)
+    duplicate.applications.update(applicant=keep)  # Fair Entry
     filled = []
     for name in PERSON_FIELDS:
         if not getattr(keep, name) and getattr(duplicate, name):
@@ -599,6 +634,7 @@ def client_erase(*, actor: Actor, client: Client) -> Client:
     Referral.objects.filter(client=client).update(message="", decline_reason="", outcome_note="", shared=[])
     Note.objects.filter(client=client).delete()
     Task.objects.filter(client=client).delete()
+    client.applications.all().delete()  # Fair Entry: her declared income and ages, and the decisions
     for document in Document.objects.filter(client=client):
         document.file.delete(save=False)
         document.delete()
@@ -656,6 +692,24 @@ def subject_access_export(*, actor: Actor, client: Client) -> dict[str, Any]:
             {"agency": n.agency.name, "text": n.text, "shared": n.shared, "at": n.created_at.isoformat()}
             for n in client.notes.select_related("agency")
         ],
+        "applications": [
+            {
+                "submitted_at": a.submitted_at.isoformat(),
+                "household_size": a.household_size,
+                "annual_income": a.annual_income,
+                "lives_here": a.lives_here,
+                "decisions": [
+                    {
+                        "programme": d.programme.slug,
+                        "state": d.state,
+                        "reason": d.reason,
+                        "valid_until": _plain(d.valid_until),
+                    }
+                    for d in a.decisions.select_related("programme")
+                ],
+            }
+            for a in client.applications.all()
+        ],
         "access_log": [
             {"at": e.at.isoformat(), "who": e.username, "action": e.action, "fields": e.fields, "purpose": e.purpose}
             for e in AuditEntry.objects.filter(client_id=client.pk).order_by("at", "id")
@@ -665,3 +719,153 @@ def subject_access_export(*, actor: Actor, client: Client) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+# --- for the staff pages: forms kept once, rights requests, what each side of a referral may do ------
+
+OPEN_REFERRAL = (Referral.State.DRAFT, Referral.State.SENT, Referral.State.ACCEPTED, Referral.State.IN_PROGRESS)
+# a form sent again within this time with the same content is the same form (a double click, a resend)
+RESENT_WITHIN = dt.timedelta(minutes=10)
+
+
+def _lock(client: Client) -> None:
+    """Serialise the writes about one client (PostgreSQL; SQLite already writes one at a time), so that
+    two copies of one form cannot both pass the check for an earlier copy."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+
+
+def client_register_once(
+    *,
+    actor: Actor,
+    person: Person,
+    consent_method: str,
+    submission: str,
+    household_of: Client | None = None,
+    relationship: str = "",
+    also: Iterable[str] = (),
+) -> tuple[Client, bool]:
+    """Register her from a form that may arrive twice: the same `submission` (the form's one-time key)
+    gives the same record, and False. With `household_of`, she joins that client's household
+    (`household_add`); `also` are the other purposes she consents to now (SMS, statistics)."""
+    extra = [purpose for purpose in also if purpose in (Consent.Purpose.SMS, Consent.Purpose.STATISTICS)]
+    try:
+        with transaction.atomic():
+            if submission:
+                earlier = Client.objects.filter(jurisdiction=actor.jurisdiction, submission=submission).first()
+                if earlier is not None:
+                    return earlier, False
+            if household_of is not None:
+                client = household_add(
+                    actor=actor,
+                    head=household_of,
+                    person=person,
+                    relationship=relationship,
+                    consent_method=consent_method,
+                )
+                if submission:
+                    client.submission = submission
+                    client.save(update_fields=["submission"])
+            else:
+                client = client_register(
+                    actor=actor, person=person, consent_method=consent_method, submission=submission
+                )
+            for purpose in extra:
+                consent_record(actor=actor, client=client, purpose=purpose, method=consent_method)
+    except IntegrityError:
+        # the other copy saved first (PostgreSQL, concurrent): its record is hers
+        earlier = Client.objects.filter(jurisdiction=actor.jurisdiction, submission=submission).first()
+        if not submission or earlier is None:
+            raise
+        return earlier, False
+    return client, True
+
+
+@transaction.atomic
+def referral_create_once(
+    *,
+    actor: Actor,
+    client: Client,
+    to_agency: Agency,
+    shared: list[str],
+    service_id: Any = None,
+    message: str = "",
+    consent_method: str = "",
+) -> tuple[Referral, bool]:
+    """`referral_create` from a form: while a referral of hers to the same agency and service is
+    still open, that one is given back (and False) rather than a second. With `consent_method`, her
+    consent to share with that agency, given just now, is recorded first."""
+    _lock(client)
+    _full_access(actor, client)
+    open_ones = Referral.objects.filter(
+        client=client, to_agency=to_agency, service__isnull=not service_id, state__in=OPEN_REFERRAL
+    )
+    if service_id:
+        open_ones = open_ones.filter(service_id=str(service_id))
+    earlier = open_ones.first()
+    if earlier is not None:
+        return earlier, False
+    if consent_method and not selectors.valid_consents(client, Consent.Purpose.SHARING, [to_agency.pk]).exists():
+        consent_record(
+            actor=actor, client=client, purpose=Consent.Purpose.SHARING, method=consent_method, agency=to_agency
+        )
+    referral = referral_create(
+        actor=actor, client=client, to_agency=to_agency, shared=shared, service_id=service_id, message=message
+    )
+    return referral, True
+
+
+@transaction.atomic
+def note_add_once(*, actor: Actor, client: Client, text: str, shared: bool = False) -> tuple[Note, bool]:
+    """`note_add` from a form: the same note by the same author on her record a moment ago is kept once."""
+    _lock(client)
+    recent = Note.objects.filter(client=client, author=actor.user, created_at__gte=timezone.now() - RESENT_WITHIN)
+    for note in recent:
+        if note.text == text and note.shared == shared:
+            return note, False
+    return note_add(actor=actor, client=client, text=text, shared=shared), True
+
+
+@transaction.atomic
+def task_add_once(*, actor: Actor, client: Client, title: str, due: dt.date | None = None) -> tuple[Task, bool]:
+    """`task_add` from a form: the same task added by the same worker a moment ago is kept once."""
+    _lock(client)
+    recent = Task.objects.filter(
+        client=client, created_by=actor.user, due=due, created_at__gte=timezone.now() - RESENT_WITHIN
+    )
+    for task in recent:
+        if task.title == title:
+            return task, False
+    return task_add(actor=actor, client=client, title=title, due=due), True
+
+
+def handles_rights_requests(actor: Actor, client: Client) -> bool:
+    """Erasure and subject-access requests are answered by her agency's manager or the city's
+    coordinator (a caseworker passes them on), as `client_erase` requires."""
+    return actor.sees_whole_jurisdiction or actor.manages(client.agency_id)
+
+
+@transaction.atomic
+def subject_access_request(*, actor: Actor, client: Client) -> dict[str, Any]:
+    """`subject_access_export`, by whoever answers her rights requests."""
+    _full_access(actor, client)
+    _require(
+        actor,
+        handles_rights_requests(actor, client),
+        "a subject-access request is answered by the agency's manager or the city's coordinator",
+    )
+    return subject_access_export(actor=actor, client=client)
+
+
+def referral_moves(actor: Actor, referral: Referral) -> set[str]:
+    """The states the actor may move this referral to now, from her side of it."""
+    moves: set[str] = set()
+    if _receiver_side(actor, referral):
+        moves |= RECEIVER_MOVES.get(referral.state, set())  # type: ignore[call-overload]
+    if _sender_side(actor, referral):
+        moves |= SENDER_MOVES.get(referral.state, set())  # type: ignore[call-overload]
+    return moves
+
+
+def assigns_cases(actor: Actor, client: Client) -> bool:
+    """Who may give her case to a caseworker, as `client_assign` requires."""
+    return actor.sees_whole_jurisdiction or actor.manages(client.agency_id)

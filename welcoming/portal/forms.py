@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from django import forms
+from django.conf.locale import LANG_INFO
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welcoming.directory.needs import NEED_SLUGS
 from welcoming.lib.i18n import LANGUAGE_CODES
 from welcoming.portal.models import ProblemReport
+from welcoming.triage.wording import language_name
 
 DISTANCES = [("", _("Any distance")), ("1", _("Within 1 km")), ("3", _("Within 3 km")), ("10", _("Within 10 km"))]
 
@@ -60,4 +65,138 @@ class ProblemForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         label=_("Anything to add? Please do not write your name or contact details."),
+    )
+
+
+# the languages she may tick, beyond the portal's six: those most spoken by newcomers to our cities
+SPOKEN_LANGUAGES = (*LANGUAGE_CODES, "ru", "ps", "ti", "so", "ckb", "tr", "ur", "sw", "pt")
+# each language in its own script, for those Django does not name
+OWN_NAMES = {"ps": "پښتو", "ti": "ትግርኛ", "so": "Soomaali"}
+# Django names Sorani, but not in our languages
+SORANI = {
+    "en": "Kurdish (Sorani)",
+    "fr": "kurde (sorani)",
+    "ar": "الكردية (السورانية)",
+    "uk": "курдська (сорані)",
+    "es": "kurdo (sorani)",
+    "fa": "کردی (سورانی)",
+}
+PHONE_CHARACTERS = re.compile(r"^[0-9+()./\s-]+$")
+
+
+def ascii_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits (٠١٢, ۰۱۲) as 0-9, so a number is the same whichever keyboard typed it."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def spoken_language_choices(language: str) -> list[tuple[str, str]]:
+    """Her interface language first, each named in it and, when different, in its own script."""
+    choices = []
+    for code in sorted(SPOKEN_LANGUAGES, key=lambda code: code != language):
+        name = SORANI.get(language, SORANI["en"]) if code == "ckb" else language_name(code, language)
+        own = OWN_NAMES.get(code) or LANG_INFO.get(code, {}).get("name_local", "")
+        choices.append((code, f"{name} · {own}" if own and _bare(own) != _bare(name) else name))
+    return choices
+
+
+def _bare(text: str) -> str:
+    """Without case or vowel marks: "العربيّة" and "العربية" are one name."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
+
+
+class RegisterForm(forms.Form):
+    """What she tells about herself to register online: the least the counter needs to find her
+    record and talk with her. Nothing about status, papers, nationality or where she comes from."""
+
+    use_required_attribute = False  # the server's messages are in her language, the browser's may not be
+
+    key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput)
+    given_name = forms.CharField(
+        max_length=100,
+        label=_("Your given name (first name), written in your own alphabet"),
+        error_messages={"required": _("Write your given name."), "max_length": _("Your given name is too long.")},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "dir": "auto"}),
+    )
+    family_name = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("Your family name, written in your own alphabet"),
+        help_text=_("Leave it empty if you have only one name."),
+        error_messages={"max_length": _("Your family name is too long.")},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name", "dir": "auto"}),
+    )
+    birth_year = forms.IntegerField(
+        label=_("The year you were born"),
+        help_text=_("If you do not know it exactly, write your best guess and tick the box below."),
+        error_messages={
+            "required": _("Write the year you were born, for example 1990."),
+            "invalid": _("Write the year you were born with four digits, for example 1990."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year", "maxlength": 4}),
+    )
+    birth_year_approximate = forms.BooleanField(required=False, label=_("I do not know exactly"))
+    languages = forms.MultipleChoiceField(
+        label=_("The languages you speak"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one language you speak.")},
+    )
+    interpreter_needed = forms.BooleanField(required=False, label=_("I need an interpreter to talk with the staff"))
+    phone = forms.CharField(
+        required=False,
+        max_length=30,
+        label=_("Your phone number (if you want to give it)"),
+        help_text=_("Staff may call you about your registration. You can leave it empty."),
+        error_messages={"max_length": _("This phone number is too long.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
+    )
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = spoken_language_choices(language)  # type: ignore[attr-defined]
+
+    def clean_given_name(self) -> str:
+        return " ".join(self.cleaned_data["given_name"].split())
+
+    def clean_family_name(self) -> str:
+        return " ".join(self.cleaned_data["family_name"].split())
+
+    def clean_birth_year(self) -> int:
+        year: int = self.cleaned_data["birth_year"]
+        this_year = timezone.localdate().year
+        if not this_year - 120 <= year <= this_year:
+            raise forms.ValidationError(
+                _("Write a year between %(first)d and %(last)d.") % {"first": this_year - 120, "last": this_year}
+            )
+        return year
+
+    def clean_phone(self) -> str:
+        phone = " ".join(ascii_digits(self.cleaned_data["phone"]).split())
+        if not phone:
+            return ""
+        digits = sum(ch.isdigit() for ch in phone)
+        if not PHONE_CHARACTERS.match(phone) or not 6 <= digits <= 15:
+            raise forms.ValidationError(
+                _("Write your phone number with its digits only, for example +1 613 555 0101, or leave it empty.")
+            )
+        return phone
+
+
+class ConsentForm(forms.Form):
+    """Her consent, on its own screen: to the record (required), and separately to text messages and
+    to anonymous statistics (both optional)."""
+
+    use_required_attribute = False
+
+    registration = forms.BooleanField(
+        label=_("I agree that the city keeps these details to help me."),
+        error_messages={
+            "required": _(
+                "Tick the box to agree, or we cannot register you. You can also register at the counter instead."
+            )
+        },
+    )
+    sms = forms.BooleanField(required=False, label=_("The city may send me text messages about my registration."))
+    statistics = forms.BooleanField(
+        required=False,
+        label=_("My answers may be counted in anonymous statistics that help the city plan its services."),
     )

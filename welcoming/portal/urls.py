@@ -1,6 +1,6 @@
 from django.urls import path
 
-from welcoming.portal import views
+from welcoming.portal import screener, views
 
 app_name = "portal"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("guides/", views.guides, name="guides"),
     path("guides/<slug:slug>/", views.guide, name="guide"),
     path("privacy/", views.privacy, name="privacy"),
+    path("register/", views.register, name="register"),
+    path("register/done/<str:token>/", views.register_done, name="register-done"),
+    path("programmes/", screener.programmes, name="programmes"),
 ]

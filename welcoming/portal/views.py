@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from welcoming.accounts.models import Agency
+from welcoming.cases import selectors as cases
+from welcoming.cases import services as case_services
+from welcoming.cases.models import Client
 from welcoming.content import selectors as content
 from welcoming.content.models import Page
 from welcoming.directory import models as m
@@ -22,7 +35,7 @@ from welcoming.places.models import Jurisdiction
 from welcoming.places.selectors import UnknownJurisdiction, area_for_postal_code, jurisdiction_for_request
 from welcoming.portal import pages
 from welcoming.portal import services as portal_services
-from welcoming.portal.forms import FindForm, ProblemForm
+from welcoming.portal.forms import ConsentForm, FindForm, ProblemForm, RegisterForm
 from welcoming.triage import services as triage
 from welcoming.triage import wording
 from welcoming.triage.engine import Query
@@ -213,3 +226,175 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# --- self-registration -------------------------------------------------------------------------
+
+# A bounded check against a flood of pending records: enough for a family, a library computer or a
+# settlement worker helping several people in an hour, too few to fill the counters' queue.
+REGISTRATIONS_PER_ADDRESS_PER_HOUR = 20
+DONE_LINK_DAYS = 30
+# what her answers are made of, for the one-time key
+ANSWERS = (
+    "given_name",
+    "family_name",
+    "birth_year",
+    "birth_year_approximate",
+    "languages",
+    "interpreter_needed",
+    "phone",
+)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """She registers herself: her answers, then her consent on a screen of its own, then her reference
+    code. Nothing is stored before she consents; until then her answers travel in the page."""
+    jurisdiction, language, context = _base(request)
+    if request.method != "POST":
+        form = RegisterForm(language=language, initial={"key": secrets.token_urlsafe(24), "languages": [language]})
+        return render(request, "portal/register.html", {**context, "form": form})
+    form = RegisterForm(request.POST, language=language)
+    step = request.POST.get("step", "")
+    if not form.is_valid() or step == "edit":
+        return render(request, "portal/register.html", {**context, "form": form})
+    consent = ConsentForm(request.POST if step == "consent" else None)
+    if step != "consent" or not consent.is_valid():
+        return render(
+            request,
+            "portal/register_consent.html",
+            {**context, "form": form, "consent": consent, "answers": _answers(form, language)},
+        )
+    if not _registration_allowed(request):
+        return render(request, "portal/register_busy.html", context, status=429)
+    data = form.cleaned_data
+    sms = bool(consent.cleaned_data["sms"] and data["phone"])
+    person = case_services.Person(
+        given_name=data["given_name"],
+        family_name=data["family_name"],
+        birth_year=data["birth_year"],
+        birth_year_approximate=data["birth_year_approximate"],
+        languages=list(data["languages"]),
+        interpreter_needed=data["interpreter_needed"],
+        phone=data["phone"],
+        preferred_channel=Client.Channel.SMS if sms else "",
+    )
+    try:
+        client = case_services.self_register(
+            jurisdiction=jurisdiction,
+            person=person,
+            sms=sms,
+            statistics=consent.cleaned_data["statistics"],
+            submission=_submission(data["key"], data),
+        )
+    except case_services.Invalid:
+        # the form checks what the service checks; should they ever disagree, she sees her answers again
+        form.add_error(None, _("Please check your answers and send them again."))
+        return render(request, "portal/register.html", {**context, "form": form})
+    if not client.reference:
+        # this very page was sent before, and that registration has since been erased at her request
+        answers = request.POST.copy()
+        answers["key"] = secrets.token_urlsafe(24)
+        fresh = RegisterForm(answers, language=language)
+        fresh.is_valid()
+        fresh.add_error(None, _("This form was already used. Please check your answers and send them again."))
+        return render(request, "portal/register.html", {**context, "form": fresh})
+    done = reverse("portal:register-done", args=[_done_signer(jurisdiction.code).sign(client.reference)])
+    return redirect(done + (f"?{context['city_query']}" if context["city_query"] else ""))
+
+
+def register_done(request: HttpRequest, token: str) -> HttpResponse:
+    """Her reference code, large, with a QR code of it alone, and where to bring it. The link is
+    signed, so it shows only a code this city gave, and it lasts long enough to find it again."""
+    jurisdiction, language, context = _base(request)
+    try:
+        reference = _done_signer(jurisdiction.code).unsign(token, max_age=dt.timedelta(days=DONE_LINK_DAYS))
+    except signing.BadSignature as exc:
+        raise Http404("no such registration") from exc
+    context.update(
+        {
+            "reference": reference,
+            "qr": reference_qr(reference),
+            "counters": [
+                _counter(agency, jurisdiction, language) for agency in cases.registration_counters(jurisdiction)
+            ],
+        }
+    )
+    response = render(request, "portal/register_done.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def reference_qr(reference: str) -> str:
+    """An inline SVG QR code of the reference alone (never a link or a name), large enough to scan
+    from a phone's screen; always a full QR code, since many readers cannot read micro ones."""
+    return str(segno.make_qr(reference, error="m").svg_inline(scale=6, title=reference))
+
+
+def _done_signer(jurisdiction_code: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"welcoming.portal.register:{jurisdiction_code}")
+
+
+def _submission(key: str, data: dict[str, Any]) -> str:
+    """The page's one-time key bound to her answers: the same page sent twice (a double tap, a resend
+    on a bad connection) is one record, while a page kept on a shared phone and filled in again by
+    someone else is a new one."""
+    answers = json.dumps({name: data[name] for name in ANSWERS}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{key}\n{answers}".encode()).hexdigest()
+
+
+def _address(request: HttpRequest) -> str:
+    """Where the request came from. In production the app runs behind one reverse proxy: the last
+    address in X-Forwarded-For is the one it added, which a visitor cannot forge."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.PRODUCTION and forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _registration_allowed(request: HttpRequest) -> bool:
+    """Counts registrations per address in fixed one-hour windows, in the cache only and under a keyed
+    hash: the address itself is never stored."""
+    key = "portal:register:" + salted_hmac("welcoming.portal.register.rate", _address(request)).hexdigest()
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between the two calls
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= REGISTRATIONS_PER_ADDRESS_PER_HOUR
+
+
+def _answers(form: RegisterForm, language: str) -> list[dict[str, Any]]:
+    """Her answers read back to her on the consent screen, in her language."""
+    data = form.cleaned_data
+    year = str(data["birth_year"])
+    names = dict(form.fields["languages"].choices)  # type: ignore[attr-defined]
+    return [
+        {"label": _("Given name"), "value": data["given_name"], "own": True},
+        {"label": _("Family name"), "value": data["family_name"] or "—", "own": bool(data["family_name"])},
+        {
+            "label": _("Year of birth"),
+            "value": _("About %(year)s") % {"year": year} if data["birth_year_approximate"] else year,
+        },
+        {"label": _("Languages"), "value": ", ".join(str(names.get(code, code)) for code in data["languages"])},
+        {"label": _("Interpreter"), "value": _("Needed") if data["interpreter_needed"] else _("Not needed")},
+        {"label": _("Phone"), "value": data["phone"] or _("Not given"), "own": bool(data["phone"])},
+    ]
+
+
+def _counter(agency: Agency, jurisdiction: Jurisdiction, language: str) -> dict[str, Any]:
+    """An agency she can bring her code to, from its directory entry; the addresses of confidential
+    places stay hidden, as everywhere on the portal."""
+    organization = agency.organization
+    assert organization is not None  # registration_counters keeps only agencies in the directory
+    name = organization.localized("name", language, jurisdiction.default_language)
+    return {
+        "name": {"text": name.text, "language": name.language},
+        "addresses": [
+            ", ".join(part for part in (a.address_1, a.address_2, a.city, a.postal_code) if part)
+            for location in organization.hsds_locations.all()
+            if not location.confidential
+            for a in location.addresses.all()
+        ],
+        "phones": [pages._phone(phone.number) for phone in organization.phones.all()],
+    }

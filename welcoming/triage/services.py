@@ -11,6 +11,7 @@ import threading
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, connection, connections
 from django.utils import timezone
 
@@ -135,7 +136,7 @@ os.register_at_fork(after_in_child=demand_buffer.reset)
 def record_demand(row: Demand) -> None:
     """Keep one demand row: in the caller's transaction if there is one (it is written, or rolled
     back, with the rest of it; tests run in one), otherwise through the buffer."""
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or not settings.WELCOMING_DEMAND_BUFFER:
         Demand.objects.bulk_create([row])
     else:
         demand_buffer.add(row)

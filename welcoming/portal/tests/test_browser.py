@@ -46,9 +46,27 @@ def city(live_server: Any) -> str:
     return str(live_server.url)
 
 
-def open_page(browser: Browser, javascript: bool = True) -> Page:
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 360, "height": 740})
-    return context.new_page()
+def open_page(browser: Browser, javascript: bool = True, bypass_csp: bool = False) -> Page:
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 360, "height": 740}, bypass_csp=bypass_csp
+    )
+    page = context.new_page()
+    # every page is served with a Content Security Policy: a violation is a defect
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return page
+
+
+violations: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    violations.clear()
+    yield
+    assert violations == []
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
@@ -158,7 +176,7 @@ def serious_violations(page: Page) -> list[str]:
 def test_home_find_results_and_a_service_page_have_no_serious_accessibility_problems(
     browser: Browser, city: str, language: str
 ) -> None:
-    page = open_page(browser)
+    page = open_page(browser, bypass_csp=True)  # axe is injected as an inline script
     for path in ["/", "/find/", "/find/?need=health&q=doctor", None]:
         if path is None:
             page.goto(f"{city}/{language}/find/?need=health")

@@ -105,7 +105,8 @@ def test_the_triage_is_in_the_openapi_schema(riverton: Jurisdiction, anonymous: 
 
 
 @pytest.fixture
-def buffer() -> Any:
+def buffer(settings: Any) -> Any:
+    settings.WELCOMING_DEMAND_BUFFER = True  # the suite writes demand at once; these tests look at the buffer
     services.demand_buffer.reset()
     yield services.demand_buffer
     services.demand_buffer.reset()

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from welcoming.cases.demo import demo_logins, demo_pending_references
 from welcoming.directory.management.commands.load_demo import demo_password
 from welcoming.directory.models import OrganizationEditor, Service
 
@@ -28,10 +29,20 @@ class Command(BaseCommand):
             f"  {url}/api/hsds/services?jurisdiction=lakeside",
             f"  {url}/api/docs/                           OpenAPI documentation",
             f"  {url}/admin/                              staff: edit the directory",
+            f"  {url}/ar/register/                        she registers herself in Arabic and gets a reference",
+            f"  {url}/staff/                              case work: clients, referrals, tasks (sign in below)",
             "",
             "Logins (password: " + demo_password() + "):",
-            "  admin   platform administrator, edits everything",
-            f"  editor  edits only {editor.organization.name if editor else 'one organisation'}'s services",
+            "  admin          platform administrator, edits everything, sees every client",
+            f"  editor         edits only {editor.organization.name if editor else 'one organisation'}'s services",
+            *[f"  {login['username']:<14} {login['role']}: sees {login['sees']}" for login in demo_logins()],
             "",
         ]
+        pending = demo_pending_references()
+        if pending:
+            lines += [
+                "Self-registrations waiting at the counter (staff: search by reference): " + ", ".join(pending),
+                "  the last one is Mohammed Al-Rashid again, in Arabic script: the duplicate check finds him.",
+                "",
+            ]
         self.stdout.write("\n".join(lines))

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from welcoming.accounts.models import User
+from welcoming.cases.demo import load_demo_cases
+from welcoming.cases.programme_services import load_demo_programmes
 from welcoming.content.demo import load_demo_content
 from welcoming.directory.demo_city import load_demo
 from welcoming.directory.models import Organization, OrganizationEditor
@@ -34,6 +36,8 @@ class Command(BaseCommand):
             pages = load_demo_content(jurisdiction)
             if pages:
                 self.stdout.write(f"{jurisdiction.code}: {pages} guides, rights and myths pages.")
+            if programmes := load_demo_programmes(jurisdiction):
+                self.stdout.write(f"{jurisdiction.code}: {programmes} Fair Entry programmes.")
         admin, made = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
         if made or not admin.check_password(demo_password()):
             admin.set_password(demo_password())
@@ -57,3 +61,8 @@ class Command(BaseCommand):
         )
         if first is not None:
             OrganizationEditor.objects.get_or_create(user=editor, organization=first)
+        for jurisdiction in Jurisdiction.objects.filter(code__in=list(reports)):
+            cases = load_demo_cases(jurisdiction, demo_password())
+            if cases.agencies or cases.users or cases.clients:
+                summary = f"{cases.agencies} agencies, {cases.users} staff users, {cases.clients} clients"
+                self.stdout.write(f"{jurisdiction.code}: {summary} created.")

@@ -1,6 +1,6 @@
 /* Welcoming portal service worker: pages she has already seen, and the last results, open offline.
    Pages: network first, the copy from the last visit when offline. Static files: cache first. */
-const VERSION = "welcoming-v1";
+const VERSION = "welcoming-v2";
 const PAGES = VERSION + "-pages";
 const STATIC = VERSION + "-static";
 const MAX_PAGES = 40;
@@ -36,7 +36,8 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.mode === "navigate") {
     event.respondWith(fetch(request).then((response) => {
-      if (response.ok) {
+      /* a page marked no-store (her registration reference) never goes into the cache */
+      if (response.ok && !/no-store/.test(response.headers.get("Cache-Control") || "")) {
         const copy = response.clone();
         caches.open(PAGES).then((cache) => cache.put(request, copy).then(() => trim(cache)));
       }
