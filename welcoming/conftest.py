@@ -120,3 +120,18 @@ def caseworker_b(riverton: Jurisdiction, agency_b: Any) -> User:
 @pytest.fixture
 def analyst(riverton: Jurisdiction) -> User:
     return _member("ines", riverton, "analyst")
+
+
+@pytest.fixture
+def keep_db_connection() -> Any:
+    """For tests that call the WSGI application directly (schemathesis): Django closes the database
+    connection when a request starts and ends, which on PostgreSQL would close the connection holding
+    the test's transaction. Its own test client disconnects these handlers the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

@@ -55,7 +55,7 @@ SERVICE_MESSAGES: dict[str, StrOrPromise] = {
     "to_agency": _("Choose another agency of the city."),
     "service": _("Choose one of this agency's services, or none."),
     "caseworker": _("Choose a caseworker of her agency."),
-    "agency": _("Consent to share names the agency it is shared with."),
+    "agency": _("Consent to share must name the agency it is shared with."),
 }
 
 
@@ -303,7 +303,7 @@ class NoteForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(max_length=500, label=_("What is to be done"))
-    due = forms.DateField(required=False, label=_("By"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(required=False, label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AssignForm(forms.Form):

@@ -339,7 +339,7 @@ def client_assess(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("The needs assessment is recorded."))
             return redirect(_client_url(access.client, "needs"))
-    return _form_page(request, access, form, title=_("Record a needs assessment"), submit=_("Record"), anchor="needs")
+    return _form_page(request, access, form, title=_("Record a needs assessment"), submit=_("Save"), anchor="needs")
 
 
 @staff_view
@@ -361,7 +361,7 @@ def client_consent(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("Her consent is recorded."))
             return redirect(_client_url(access.client, "consents"))
-    return _form_page(request, access, form, title=_("Record her consent"), submit=_("Record"), anchor="consents")
+    return _form_page(request, access, form, title=_("Record her consent"), submit=_("Save"), anchor="consents")
 
 
 @staff_view

@@ -104,6 +104,15 @@ def _bare(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
 
 
+HIJRI_YEARS = (1300, 1450)
+
+
+def gregorian_year(year: int, *, solar: bool) -> int:
+    """The Gregorian year in which most of a Persian solar year (starting in March) or an Islamic
+    lunar year falls; the birthday may be in the year before or after, so the year is approximate."""
+    return year + 621 if solar else round(year * 0.970229 + 621.5709)
+
+
 class RegisterForm(forms.Form):
     """What she tells about herself to register online: the least the counter needs to find her
     record and talk with her. Nothing about status, papers, nationality or where she comes from."""
@@ -152,6 +161,8 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.language = language
+        self.converted_year = False
         self.fields["languages"].choices = spoken_language_choices(language)  # type: ignore[attr-defined]
 
     def clean_given_name(self) -> str:
@@ -163,11 +174,22 @@ class RegisterForm(forms.Form):
     def clean_birth_year(self) -> int:
         year: int = self.cleaned_data["birth_year"]
         this_year = timezone.localdate().year
+        if HIJRI_YEARS[0] <= year <= HIJRI_YEARS[1]:
+            # no one alive was born in 1300-1450 of the Gregorian calendar: it is a year of the
+            # Persian (solar) calendar used in Iran and Afghanistan, or of the Islamic (lunar) one
+            year = gregorian_year(year, solar=self.language != "ar")
+            self.converted_year = True
         if not this_year - 120 <= year <= this_year:
             raise forms.ValidationError(
                 _("Write a year between %(first)d and %(last)d.") % {"first": this_year - 120, "last": this_year}
             )
         return year
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.converted_year:
+            cleaned["birth_year_approximate"] = True
+        return cleaned
 
     def clean_phone(self) -> str:
         phone = " ".join(ascii_digits(self.cleaned_data["phone"]).split())

@@ -32,7 +32,7 @@ from welcoming.cases.services import Person
 from welcoming.places.models import Jurisdiction
 from welcoming.wsgi import application
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_db_connection")]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 CONFIG = schemathesis.Config.from_dict(

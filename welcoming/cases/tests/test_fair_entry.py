@@ -592,6 +592,7 @@ def _real(generated: Any, real: list[str]) -> Any:
 
 
 @schema.parametrize()
+@pytest.mark.usefixtures("keep_db_connection")
 @hypothesis_settings(
     max_examples=15, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
 )

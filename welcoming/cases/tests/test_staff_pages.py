@@ -318,7 +318,7 @@ def test_her_consent_to_share_is_recorded_with_the_agency_it_names_and_withdrawn
     a = browser(caseworker_a)
     url = reverse("staff:client-consent", args=[olena.pk])
     no_agency = a.post(url, {"purpose": "sharing", "method": "verbal"})
-    assert no_agency.status_code == 400 and "names the agency" in text(no_agency)
+    assert no_agency.status_code == 400 and "must name the agency" in text(no_agency)
     assert a.post(url, {"purpose": "sharing", "method": "written", "agency": str(agency_b.pk)}).status_code == 302
     consent = Consent.objects.get(purpose="sharing")
     assert consent.agency_id == agency_b.pk and consent.method == "written"

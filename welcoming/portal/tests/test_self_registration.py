@@ -284,3 +284,18 @@ def test_in_the_demo_city_the_reference_page_says_where_to_bring_it(anonymous: B
     assert "1 Civic Square" in page
     assert 'href="tel:+16135550101"' in page
     assert "مركز ريفرتون لاستقبال القادمين الجدد" not in page  # an agency with no staff cannot verify
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "gregorian"),
+    [("fa", "1369", 1990), ("fa", "۱۳۶۹", 1990), ("ar", "1410", 1990), ("en", "1990", 1990)],
+)
+def test_a_birth_year_of_the_persian_or_islamic_calendar_is_understood_as_approximate(
+    language: str, written: str, gregorian: int
+) -> None:
+    form = RegisterForm(
+        {**HER_ANSWERS, "key": "k" * 16, "birth_year": written, "birth_year_approximate": ""}, language=language
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["birth_year"] == gregorian
+    assert form.cleaned_data["birth_year_approximate"] is (written != "1990")
