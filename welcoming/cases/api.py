@@ -12,7 +12,6 @@ with 400, as the HSDS and triage APIs give them.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -24,7 +23,6 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -40,8 +38,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from welcoming.accounts.actors import Actor, actor_for
-from welcoming.accounts.audit import audit
-from welcoming.accounts.models import Agency, AuditEntry, User
+from welcoming.accounts.models import Agency, User
 from welcoming.cases import selectors, services
 from welcoming.cases import serializers as s
 from welcoming.cases.models import Client, Referral
@@ -53,8 +50,6 @@ NOT_FOUND = gettext_lazy("Not found.")
 PER_PAGE = 25
 MAX_PER_PAGE = 100
 MAX_QUERY = 200
-# how long a referral's Idempotency-Key is remembered (a client's, as long as her record)
-REFERRAL_KEY_HOURS = 24
 
 
 # --- the frame of every endpoint ------------------------------------------------------------------
@@ -195,7 +190,7 @@ class Fingerprint:
 
     @property
     def submission(self) -> str:
-        # exactly Client.submission's 64 characters
+        # exactly the 64 characters of Client.submission and Referral.submission
         return f"api:{self.key}:{self.body}"
 
 
@@ -225,43 +220,19 @@ def earlier_client(actor: Actor, fingerprint: Fingerprint) -> uuid.UUID | None:
     return client_id
 
 
-# A referral has no field for the key, so the API remembers it in the audit entry it writes for
-# each referral created through it: DB-backed, in the creating transaction, and a day's entries
-# are found through the index on `at`.
-REFERRAL_PURPOSE = "referral through the API"
-
-
-def earlier_referral(actor: Actor, fingerprint: Fingerprint) -> str | None:
+def earlier_referral(actor: Actor, fingerprint: Fingerprint) -> uuid.UUID | None:
+    """The referral an earlier request with this key created; 409 if that request was another."""
     row = (
-        AuditEntry.objects.filter(
-            at__gte=timezone.now() - dt.timedelta(hours=REFERRAL_KEY_HOURS),
-            user_id=actor.user.pk,
-            action=AuditEntry.Action.CREATE,
-            record_type="cases.referral",
-            purpose__startswith=f"{REFERRAL_PURPOSE} (key {fingerprint.key} ",
-        )
-        .values_list("record_id", "purpose")
+        Referral.objects.filter(created_by=actor.user, submission__startswith=f"api:{fingerprint.key}:")
+        .values_list("pk", "submission")
         .first()
     )
     if row is None:
         return None
-    if not row[1].endswith(f" {fingerprint.body})"):
+    if row[1] != fingerprint.submission:
         raise conflict()
-    referral_id: str = row[0]
+    referral_id: uuid.UUID = row[0]
     return referral_id
-
-
-def remember_referral(actor: Actor, referral: Referral, fingerprint: Fingerprint | None) -> None:
-    purpose = REFERRAL_PURPOSE + (f" (key {fingerprint.key} {fingerprint.body})" if fingerprint else "")
-    audit(
-        actor,
-        AuditEntry.Action.CREATE,
-        record_type="cases.referral",
-        record_id=referral.pk,
-        client_id=referral.client_id,
-        fields=["shared", "message"],
-        purpose=purpose,
-    )
 
 
 # --- schema helpers ---------------------------------------------------------------------------------
@@ -633,8 +604,8 @@ class ReferralList(StaffApiView):
                 service_id=data["service"],
                 message=data["message"],
                 send=data["send"],
+                submission=fingerprint.submission if fingerprint else "",
             )
-            remember_referral(self.actor, referral, fingerprint)
         return Response(s.ReferralOut(referral).data, status=201)
 
 

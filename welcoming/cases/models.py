@@ -230,6 +230,9 @@ class Referral(models.Model):
     outcome_note = EncryptedTextField(blank=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     handled_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    submission = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, help_text="The request's one-time key: kept once."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -138,19 +138,10 @@ class ClientAccess:
 
 def access_to(actor: Actor, client: Client) -> ClientAccess:
     """What of `client` the actor may read; NotFound when nothing."""
-    full = _full_scope(actor)
-    if full is not None and Client.objects.filter(full, pk=client.pk, jurisdiction=actor.jurisdiction).exists():
-        return ClientAccess(client=client, full=True, shared=ALL_GROUPS)
-    rows = list(
-        referrals_received(actor)
-        .filter(client=client, state__in=RECEIVER_READS)
-        .filter(_sharing_consent())
-        .values_list("shared", flat=True)
-    )
-    if not rows:
+    access = access_to_many(actor, [client]).get(client.pk)
+    if access is None:
         raise NotFound
-    shared = {part for parts in rows for part in parts if part in GROUP_FIELDS}
-    return ClientAccess(client=client, full=False, shared=frozenset(shared))
+    return access
 
 
 def client_for(actor: Actor, client_id: object, *, purpose: str) -> ClientAccess:
@@ -211,11 +202,11 @@ def search_clients(actor: Actor, query: str, *, limit: int = 50, offset: int = 0
     elif codes.normalise_reference(query):
         found = list(scoped.filter(reference=codes.normalise_reference(query)))[offset : offset + limit]
     elif sum(ch.isdigit() for ch in query) >= 6:
-        found = list(scoped.filter(phone_index=phone_index(query)))[offset : offset + limit]
+        found = _showing(actor, scoped.filter(phone_index=phone_index(query)), "contact")[offset : offset + limit]
     else:
         keys = [name_key_index(key) for key in names.name_keys(query)]
         matching = NameKey.objects.filter(key__in=keys).values("client_id")
-        found = list(scoped.filter(pk__in=matching)[: (offset + limit) * 4])
+        found = _showing(actor, scoped.filter(pk__in=matching)[: (offset + limit) * 4], "name")
         found.sort(key=lambda client: -_name_score(query, client))
         found = found[offset : offset + limit]
     audit_many(
@@ -226,6 +217,14 @@ def search_clients(actor: Actor, query: str, *, limit: int = 50, offset: int = 0
         purpose="search",
     )
     return found
+
+
+def _showing(actor: Actor, clients: Iterable[Client], part: str) -> list[Client]:
+    """The clients whose `part` the actor may see: a referral that does not share her name does not
+    let the receiving agency find her by it (the match alone would tell it)."""
+    clients = list(clients)
+    access = access_to_many(actor, clients)
+    return [client for client in clients if client.pk in access and access[client.pk].can_see(part)]
 
 
 def _name_score(query: str, client: Client) -> float:

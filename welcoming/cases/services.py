@@ -427,9 +427,11 @@ def referral_create(
     service_id: Any = None,
     message: str = "",
     send: bool = True,
+    submission: str = "",
 ) -> Referral:
     """Refer her to another agency (and one of its services). Sending needs her valid consent to share
-    with that agency; the referral carries only the parts of her record chosen here."""
+    with that agency; the referral carries only the parts of her record chosen here. `submission`,
+    the request's one-time key, is kept on the referral so that a resend can find it."""
     _full_access(actor, client)
     errors: dict[str, str] = {}
     if to_agency.jurisdiction_id != client.jurisdiction_id:
@@ -456,6 +458,7 @@ def referral_create(
         shared=sorted(set(shared)),
         message=message,
         created_by=actor.user,
+        submission=submission or None,
     )
     ReferralEvent.objects.create(referral=referral, by=actor.user, from_state="", to_state=Referral.State.DRAFT)
     if send:
@@ -619,7 +622,7 @@ def client_erase(*, actor: Actor, client: Client) -> Client:
     _full_access(actor, client)
     _require(
         actor,
-        actor.sees_whole_jurisdiction or actor.manages(client.agency_id),
+        handles_rights_requests(actor, client),
         "erasure is done by the agency's manager or the city's coordinator",
     )
     _wipe(client)
@@ -645,8 +648,14 @@ def client_erase(*, actor: Actor, client: Client) -> Client:
 
 @transaction.atomic
 def subject_access_export(*, actor: Actor, client: Client) -> dict[str, Any]:
-    """Everything held about her, in one document she can take away."""
+    """Everything held about her, in one document she can take away; answered, like erasure, by her
+    agency's manager or the city's coordinator."""
     _full_access(actor, client)
+    _require(
+        actor,
+        handles_rights_requests(actor, client),
+        "a subject-access request is answered by the agency's manager or the city's coordinator",
+    )
     _audit_client(actor, AuditEntry.Action.EXPORT, client, list(PERSON_FIELDS), "subject access request")
     return {
         "client": {
@@ -842,18 +851,6 @@ def handles_rights_requests(actor: Actor, client: Client) -> bool:
     """Erasure and subject-access requests are answered by her agency's manager or the city's
     coordinator (a caseworker passes them on), as `client_erase` requires."""
     return actor.sees_whole_jurisdiction or actor.manages(client.agency_id)
-
-
-@transaction.atomic
-def subject_access_request(*, actor: Actor, client: Client) -> dict[str, Any]:
-    """`subject_access_export`, by whoever answers her rights requests."""
-    _full_access(actor, client)
-    _require(
-        actor,
-        handles_rights_requests(actor, client),
-        "a subject-access request is answered by the agency's manager or the city's coordinator",
-    )
-    return subject_access_export(actor=actor, client=client)
 
 
 def referral_moves(actor: Actor, referral: Referral) -> set[str]:

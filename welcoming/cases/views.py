@@ -547,7 +547,7 @@ def client_export(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
         raise services.NotAllowed(_("A subject-access request is answered by the agency's manager or coordinator."))
     if request.method != "POST":
         return render(request, "cases/export.html", {"access": access, "c": access.client})
-    export = services.subject_access_request(actor=actor, client=access.client)
+    export = services.subject_access_export(actor=actor, client=access.client)
     response = HttpResponse(
         json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

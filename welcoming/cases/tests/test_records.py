@@ -145,7 +145,7 @@ def test_erasure_removes_her_personal_data_for_good_and_keeps_anonymous_counts(
 
 
 def test_a_subject_access_export_gives_everything_held_about_her_and_who_read_it(
-    riverton: Jurisdiction, caseworker_a: User
+    riverton: Jurisdiction, caseworker_a: User, manager_a: User
 ) -> None:
     actor = actor_for(caseworker_a, riverton)
     client = services.client_register(
@@ -153,7 +153,9 @@ def test_a_subject_access_export_gives_everything_held_about_her_and_who_read_it
     )
     services.note_add(actor=actor, client=client, text="Looking for work as an electrician.")
     selectors.client_for(actor, client.pk, purpose="client page")
-    export = services.subject_access_export(actor=actor, client=client)
+    with pytest.raises(services.NotAllowed):  # she asks her caseworker, who passes it to the manager
+        services.subject_access_export(actor=actor, client=client)
+    export = services.subject_access_export(actor=actor_for(manager_a, riverton), client=client)
     assert export["client"]["given_name"] == "Yusuf" and export["client"]["phone"] == "+1 613 555 0144"
     assert export["notes"][0]["text"] == "Looking for work as an electrician."
     assert [c["purpose"] for c in export["consents"]] == ["registration"]

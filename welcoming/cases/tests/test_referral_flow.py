@@ -157,3 +157,17 @@ def test_the_receiver_cannot_change_her_record_and_sees_shared_notes_only(
     services.note_add(actor=receiver, client=client_of_a, text="Clinic: seen on Monday.", shared=True)
     mine = selectors.client_for(sender, client_of_a.pk, purpose="test")
     assert len(selectors.notes_for(sender, mine)) == 3
+
+
+def test_the_receiving_agency_cannot_find_her_by_a_name_or_phone_the_referral_does_not_share(
+    riverton: Jurisdiction, caseworker_a: User, caseworker_b: User, agency_b: Agency, client_of_a: Client
+) -> None:
+    refer(caseworker_a, riverton, client_of_a, agency_b, shared=["needs"])
+    receiver = actor_for(caseworker_b, riverton)
+    assert selectors.search_clients(receiver, "Olena Koval") == []
+    assert selectors.search_clients(receiver, "613 555 0133") == []
+    assert [c.pk for c in selectors.search_clients(receiver, client_of_a.code or "")] == [client_of_a.pk]
+    services.referral_create(
+        actor=actor_for(caseworker_a, riverton), client=client_of_a, to_agency=agency_b, shared=["name"]
+    )
+    assert [c.pk for c in selectors.search_clients(receiver, "Olena Koval")] == [client_of_a.pk]

@@ -517,7 +517,7 @@ def test_a_manager_downloads_everything_held_about_her_and_a_caseworker_is_refus
     assert browser(caseworker_a).get(url).status_code == 403
     assert browser(caseworker_a).post(url).status_code == 403
     with pytest.raises(services.NotAllowed):
-        services.subject_access_request(actor=actor_for(caseworker_a, olena.jurisdiction), client=olena)
+        services.subject_access_export(actor=actor_for(caseworker_a, olena.jurisdiction), client=olena)
     response = browser(manager_a).post(url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{olena.code}.json"'
