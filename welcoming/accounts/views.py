@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -22,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from welcoming.accounts import security
 from welcoming.accounts.forms import CodeForm, SignInForm
 from welcoming.accounts.models import User
+from welcoming.lib.qr import qr_svg
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -96,11 +96,6 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/two_factor_verify.html", {"form": form, "error": error, "next": next_url})
 
 
-def _qr_svg(url: str) -> str:
-    # inline, so the secret never travels in an image URL; no <title>, which would show it on hover
-    return str(segno.make(url, error="m").svg_inline(scale=4))
-
-
 @sensitive_post_parameters("code")
 @never_cache
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
@@ -127,7 +122,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "form": form,
-            "qr": _qr_svg(device.config_url),
+            "qr": qr_svg(device.config_url, scale=4, titled=False),
             "secret": security.totp_secret(device),
             "required": settings.WELCOMING_REQUIRE_2FA,
         }

@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import BoundField, Form
@@ -45,6 +44,7 @@ from welcoming.cases.forms import (
     show_errors,
 )
 from welcoming.cases.models import Client, Referral
+from welcoming.lib.qr import qr_svg
 from welcoming.triage.wording import language_name, need_label
 
 
@@ -568,13 +568,8 @@ def client_card(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "cases/card.html",
-        {"access": access, "c": access.client, "qr": qr_code(code), "jurisdiction": actor.jurisdiction},
+        {"access": access, "c": access.client, "qr": qr_svg(code, scale=4), "jurisdiction": actor.jurisdiction},
     )
-
-
-def qr_code(text: str) -> str:
-    """An inline SVG QR code of `text`: no image request, prints sharp."""
-    return str(segno.make(text, error="m").svg_inline(scale=4, title=text))
 
 
 def _state_label(state: str) -> str:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -31,6 +30,7 @@ from welcoming.directory import models as m
 from welcoming.directory import selectors as directory
 from welcoming.directory.needs import NEED_DESCRIPTIONS, NEED_SLUGS
 from welcoming.lib.i18n import LANGUAGE_CODES, normalise_language
+from welcoming.lib.qr import qr_svg
 from welcoming.places.models import Jurisdiction
 from welcoming.places.selectors import UnknownJurisdiction, area_for_postal_code, jurisdiction_for_request
 from welcoming.portal import pages
@@ -149,11 +149,6 @@ def _results(request: HttpRequest, jurisdiction: Jurisdiction, language: str, fo
             for page in content.pages_for_needs(jurisdiction, [need["slug"] for need in body["needs"][:3]])
         ],
     }
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code: no image request, prints sharp."""
-    return str(segno.make(url, error="m").svg_inline(scale=3, title=url))
 
 
 def service(request: HttpRequest, service_id: Any) -> HttpResponse:
@@ -313,7 +308,7 @@ def register_done(request: HttpRequest, token: str) -> HttpResponse:
     context.update(
         {
             "reference": reference,
-            "qr": reference_qr(reference),
+            "qr": qr_svg(reference, scale=6),  # the reference alone: never a link or a name
             "counters": [
                 _counter(agency, jurisdiction, language) for agency in cases.registration_counters(jurisdiction)
             ],
@@ -322,12 +317,6 @@ def register_done(request: HttpRequest, token: str) -> HttpResponse:
     response = render(request, "portal/register_done.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def reference_qr(reference: str) -> str:
-    """An inline SVG QR code of the reference alone (never a link or a name), large enough to scan
-    from a phone's screen; always a full QR code, since many readers cannot read micro ones."""
-    return str(segno.make_qr(reference, error="m").svg_inline(scale=6, title=reference))
 
 
 def _done_signer(jurisdiction_code: str) -> signing.TimestampSigner:

@@ -531,7 +531,7 @@ def test_the_client_card_shows_her_code_and_a_qr_code_of_the_code_alone(casework
     assert olena.code
     page = text(browser(caseworker_a).get(reverse("staff:client-card", args=[olena.pk])))
     assert olena.code in page
-    assert segno.make(olena.code, error="m").svg_inline(scale=4, title=olena.code) in page
+    assert segno.make_qr(olena.code, error="m").svg_inline(scale=4, title=olena.code) in page
     card = page[page.index('class="client-card"') :]
     assert "Олена" not in card and "613" not in card
 
