@@ -426,6 +426,10 @@ class ConsentWithdraw(StaffApiView):
     )
     def post(self, request: Request, id: str, consent_id: str) -> Response:
         client = in_scope(self.actor, id)
+        # a referral never shares her consents: to an agency that sees her through one, they do not
+        # exist (a 403 for a real id would tell it which ids are hers), as on the staff page
+        if not selectors.access_to(self.actor, client).full:
+            raise selectors.NotFound
         if not (consent_id.isascii() and consent_id.isdigit() and len(consent_id) <= 18):
             raise selectors.NotFound
         consent = client.consents.filter(pk=int(consent_id)).first()

@@ -2,7 +2,7 @@
 
 A client code is the jurisdiction's prefix, the two-digit year, a serial and a Damm check digit
 (which catches every single wrong digit and every swap of two neighbouring digits):
-``RVT-26-000123-4``. A self-registration reference is eight letters and digits from an alphabet
+``RVT-26-000123-3``. A self-registration reference is eight letters and digits from an alphabet
 without look-alikes (no 0/O, 1/I/L), the last a Luhn check character: ``K7M3-QX9S``.
 """
 

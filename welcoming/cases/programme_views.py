@@ -24,7 +24,7 @@ from welcoming.cases import programme_selectors as fair
 from welcoming.cases import programme_services as services
 from welcoming.cases.models import Application, Client
 from welcoming.cases.programme_forms import ApplicationForm, DecisionForm, UploadForm
-from welcoming.cases.services import Invalid
+from welcoming.cases.services import Invalid, NotAllowed
 
 
 def _city(actor: Actor) -> str:
@@ -51,6 +51,8 @@ def _show_errors(form: Any, exc: Invalid) -> None:
 @staff_view
 def queue(request: StaffRequest) -> HttpResponse:
     actor = request.actor
+    if not actor.works_with_clients:  # analysts see figures, never a person's application
+        raise NotAllowed(_("Your role does not work with clients' records."))
     return render(
         request,
         "cases/programmes/queue.html",
