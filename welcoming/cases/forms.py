@@ -121,6 +121,11 @@ class PersonForm(forms.Form):
         choices=[("", _("No preference")), *Client.Channel.choices],
         label=_("How she prefers to be contacted"),
     )
+    area = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Neighbourhood"))
+
+    def __init__(self, *args: Any, areas: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("Not known")), *areas]  # type: ignore[attr-defined]
 
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""
@@ -156,6 +161,7 @@ class PersonForm(forms.Form):
             phone=data["phone"].strip(),
             email=data["email"].strip(),
             preferred_channel=data["preferred_channel"],
+            area_id=data["area"],
         )
 
     @staticmethod
@@ -174,6 +180,7 @@ class PersonForm(forms.Form):
             "phone": client.phone,
             "email": client.email,
             "preferred_channel": client.preferred_channel,
+            "area": client.area_id,
         }
 
 

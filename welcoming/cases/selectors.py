@@ -25,7 +25,7 @@ from welcoming.cases.models import Client, Consent, NameKey, NeedsAssessment, No
 from welcoming.directory.models import Service
 from welcoming.lib import names
 from welcoming.lib.crypto import keyring
-from welcoming.places.models import Jurisdiction
+from welcoming.places.models import Area, Jurisdiction
 
 
 class NotFound(Exception):
@@ -711,3 +711,7 @@ def task_for(actor: Actor, access: ClientAccess, task_id: object) -> Task:
     if task is None:
         raise NotFound
     return task
+
+
+def areas_of(actor: Actor) -> QuerySet[Area]:
+    return Area.objects.filter(jurisdiction=actor.jurisdiction).select_related("jurisdiction").order_by("name")

@@ -111,6 +111,9 @@ class PersonIn(serializers.Serializer[Any]):
     preferred_channel = serializers.ChoiceField(
         choices=Client.Channel.choices, allow_blank=True, **_optional(default="")
     )
+    area_id = serializers.IntegerField(
+        allow_null=True, **_optional(default=None, help_text="Her neighbourhood: the id of an area of the city.")
+    )
 
 
 class ClientCreateIn(PersonIn):
@@ -169,6 +172,7 @@ CLIENT_FIELD_PARTS: Mapping[str, str | None] = {
     "assessments": "needs",
     "gender": "full",
     "area": "full",
+    "area_id": "full",
     "caseworker": "full",
     "created_at": "full",
     "verified_at": "full",
@@ -253,6 +257,7 @@ class ClientOut(ClientSummaryOut):
     assessments = AssessmentOut(many=True, required=False)
     gender = serializers.CharField(source="client.gender", required=False)
     area = serializers.CharField(source="client.area.code", allow_null=True, required=False)
+    area_id = serializers.IntegerField(source="client.area_id", allow_null=True, required=False)
     caseworker = StaffRef(source="client.caseworker", allow_null=True, required=False)
     created_at = serializers.DateTimeField(source="client.created_at", required=False)
     verified_at = serializers.DateTimeField(source="client.verified_at", allow_null=True, required=False)

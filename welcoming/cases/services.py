@@ -36,7 +36,7 @@ from welcoming.cases.models import (
 )
 from welcoming.directory.needs import NEED_SLUGS
 from welcoming.lib import names
-from welcoming.places.models import Jurisdiction
+from welcoming.places.models import Area, Jurisdiction
 
 
 class NotAllowed(Exception):
@@ -68,6 +68,7 @@ class Person:
     phone: str = ""
     email: str = ""
     preferred_channel: str = ""
+    area_id: int | None = None  # her neighbourhood, an Area of the client's jurisdiction
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -94,6 +95,11 @@ PERSON_FIELDS = tuple(Person.__dataclass_fields__)
 
 
 def _apply(client: Client, person: Person) -> list[str]:
+    if (
+        person.area_id is not None
+        and not Area.objects.filter(pk=person.area_id, jurisdiction=client.jurisdiction_id).exists()
+    ):
+        raise Invalid({"area_id": "not a neighbourhood of this city"})
     changed = []
     for name in PERSON_FIELDS:
         value = getattr(person, name)

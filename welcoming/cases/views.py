@@ -72,6 +72,12 @@ def _languages(codes: list[str]) -> list[str]:
     return [language_name(code, language) for code in codes]
 
 
+def _areas(actor: Actor) -> list[tuple[int, str]]:
+    """The jurisdiction's neighbourhoods, named in the staff member's language."""
+    language = get_language() or "en"
+    return [(area.pk, area.localized("name", language).text) for area in selectors.areas_of(actor)]
+
+
 def _page_number(request: StaffRequest) -> int:
     raw = request.GET.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
@@ -144,9 +150,11 @@ def client_new(request: StaffRequest) -> HttpResponse:
     actor = request.actor
     _agency_staff(actor)
     if request.method != "POST":
-        form = RegisterForm(initial={"form_key": form_key(), "household_of": request.GET.get("household", "")})
+        form = RegisterForm(
+            initial={"form_key": form_key(), "household_of": request.GET.get("household", "")}, areas=_areas(actor)
+        )
         return render(request, "cases/register.html", {"form": form})
-    form = RegisterForm(request.POST)
+    form = RegisterForm(request.POST, areas=_areas(actor))
     if form.is_valid():
         data = form.cleaned_data
         household_of = None
@@ -252,6 +260,7 @@ def _client_context(
         "shared_labels": [SHARE_LABELS[part] for part in Referral.SHAREABLE if part in access.shared],
         "can_assign": services.assigns_cases(actor, client),
         "handles_rights": access.full and services.handles_rights_requests(actor, client),
+        "area_name": client.area.localized("name", language).text if access.full and client.area else "",
         "note_form": note_form or NoteForm(),
         "task_form": task_form or TaskForm(),
     }
@@ -262,7 +271,11 @@ def client_edit(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     actor = request.actor
     access = selectors.client_for(actor, client_id, purpose="edit")
     _full(access)
-    form = PersonForm(request.POST if request.method == "POST" else None, initial=PersonForm.initial_for(access.client))
+    form = PersonForm(
+        request.POST if request.method == "POST" else None,
+        initial=PersonForm.initial_for(access.client),
+        areas=_areas(request.actor),
+    )
     if form.is_valid():
         try:
             services.client_update(actor=actor, client=access.client, person=form.person())

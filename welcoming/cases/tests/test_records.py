@@ -204,3 +204,24 @@ def test_no_model_has_a_field_for_immigration_status_or_any_of_its_proxies() -> 
             if "status" in name or any(word in text for word in BANNED):
                 offending.append(f"{model._meta.label}.{model_field.name}")
     assert offending == []
+
+
+def test_her_neighbourhood_is_one_of_her_citys_and_is_kept_on_her_record(
+    riverton: Jurisdiction, lakeside: Jurisdiction, caseworker_a: User
+) -> None:
+    from welcoming.conftest import SQUARE
+    from welcoming.places.models import Area
+
+    where = {"boundary": SQUARE, "centre_latitude": 44.2, "centre_longitude": -76.5}
+    ours = Area.objects.create(jurisdiction=riverton, code="old-town", name="Old Town", **where)
+    theirs = Area.objects.create(jurisdiction=lakeside, code="harbour", name="Harbour", **where)
+    actor = actor_for(caseworker_a, riverton)
+    with pytest.raises(services.Invalid) as raised:
+        services.client_register(
+            actor=actor, person=Person(given_name="Ana", area_id=theirs.pk), consent_method="verbal"
+        )
+    assert "area_id" in raised.value.errors
+    client = services.client_register(
+        actor=actor, person=Person(given_name="Ana", area_id=ours.pk), consent_method="verbal"
+    )
+    assert Client.objects.get(pk=client.pk).area == ours
