@@ -18,7 +18,17 @@ import numpy as np
 
 from welcoming.lib.geo import EARTH_RADIUS_KM
 from welcoming.triage.text import LANGUAGES, detect, script_languages, stems, words
-from welcoming.triage.vocabulary import EMERGENCY_NEED, SHORT_STEM_LANGUAGES, Forms, Label, Vocabulary
+from welcoming.triage.vocabulary import (
+    EMERGENCY_NEED,
+    LATER,
+    NOW,
+    NUMBER,
+    SHORT_STEM_LANGUAGES,
+    TONIGHT_KINDS,
+    Forms,
+    Label,
+    Vocabulary,
+)
 
 OTHER_LANGUAGE_WEIGHT = 0.5  # a word of another language's vocabulary counts, less
 PHRASE_WEIGHT = 1.5
@@ -27,7 +37,7 @@ MISSPELT_BESIDE_WORDS = 0.3  # a misspelt word's share when other words were und
 MODIFIER_BESIDE_WORDS = 0.2  # a modifier's ("who speaks Arabic", "cheap") share beside a need's words
 CHOSEN_WEIGHT = 2.5  # a need tile she tapped
 EMERGENCY_WEIGHT = 2.0
-FIRST_NAMED = 0.1  # the need she names first weighs this much more
+FIRST_NAMED = 0.2  # the need she names first weighs this much more
 NEED_WEIGHT = 3.0  # a service that answers her strongest need...
 OTHER_NEED_WEIGHT = 1.5  # ...and each other need it answers: two of her needs come before one
 BM25_K1, BM25_B = 1.2, 0.75
@@ -236,6 +246,17 @@ class Engine:
                         for i, token in enumerate(tokens)
                         if vocabulary.stopwords.intersection(stems(token, vocab_language))
                     )
+        if any(label[0] == "emergency" and label[1] in TONIGHT_KINDS for label, *_rest in found) and self._later(
+            text, readable, own_languages
+        ):
+            # she places it later ("next month", "when the lease ends"), and not now: no emergency of
+            # tonight, but its words still say what she needs (a home)
+            found = [
+                (("need", EMERGENCY_NEED[label[1]]), weight, evidence, position, misspelt)
+                if label[0] == "emergency" and label[1] in TONIGHT_KINDS
+                else (label, weight, evidence, position, misspelt)
+                for label, weight, evidence, position, misspelt in found
+            ]
         understood = any(label[0] == "need" and not misspelt for label, *_rest, misspelt in found)
         guessed = any(label[0] == "need" for label, *_rest in found)
         for (kind, name), matched_weight, evidence, position, misspelt in found:
@@ -247,6 +268,19 @@ class Engine:
                 share = MISSPELT_BESIDE_WORDS
             target[name].add(matched_weight * share, evidence, position if share == 1.0 else UNPLACED)
         return needs, emergencies
+
+    def _later(self, text: str, readable: set[str], own_languages: Sequence[str]) -> bool:
+        """Whether she places what she says later and not now: an expression of later in her language
+        ("next month", "الشهر الجاي"), and of now in none that reads the text ("tonight", "today")."""
+        later = False
+        for vocab_language in self.vocabularies:
+            if vocab_language not in readable:
+                continue
+            times = _times(self.vocabularies[vocab_language], text)
+            if NOW in times:
+                return False
+            later = later or (LATER in times and vocab_language in own_languages)
+        return later
 
     def _matches(
         self, text: str, vocabulary: Vocabulary, fuzzy: bool = True, idiomatic: dict[str, set[int]] | None = None
@@ -423,7 +457,7 @@ class Engine:
         if not len(candidates):
             return ()
         # "open now" adds at most `bonus`: only services within reach of the winners need the exact check
-        bonus = 0.2 + (0.3 if query.urgent else 0.0)
+        bonus = 0.05 + (0.45 if query.urgent else 0.0)
         limit = min(query.limit, len(candidates))
         kth = np.partition(score[candidates], len(candidates) - limit)[len(candidates) - limit]
         close = candidates[score[candidates] >= kth - bonus]
@@ -546,6 +580,34 @@ def _idioms(vocabulary: Vocabulary, forms: Sequence[tuple[str, ...]], present: s
                 ):
                     for kind in kinds:
                         out.setdefault(kind, set()).update(range(start, end))
+    return out
+
+
+def _times(vocabulary: Vocabulary, text: str) -> set[str]:
+    """When she places what she says, by the vocabulary's expressions of time found in the text: LATER,
+    NOW, both or neither. An expression of now within one of later ("two weeks from now") is not one."""
+    if not vocabulary.times:
+        return set()
+    language = vocabulary.language
+    forms: list[tuple[str, ...]] = []
+    for token in words(text, language):
+        token_forms = stems(token, language)
+        if language in SHORT_STEM_LANGUAGES:
+            token_forms = (token, *token_forms)
+        forms.append((*token_forms, NUMBER) if token.isdigit() else token_forms)
+    spans: dict[str, list[range]] = {LATER: [], NOW: []}
+    for start, token_forms in enumerate(forms):
+        for form in token_forms:
+            for word_forms, when in vocabulary.times.get(form, ()):
+                end = start + len(word_forms)
+                if end <= len(forms) and all(
+                    not word_forms[i].isdisjoint(forms[start + i]) for i in range(1, len(word_forms))
+                ):
+                    spans[when].append(range(start, end))
+    out = {LATER} if spans[LATER] else set()
+    later_words = {i for span in spans[LATER] for i in span}
+    if any(later_words.isdisjoint(span) for span in spans[NOW]):
+        out.add(NOW)
     return out
 
 

@@ -18,6 +18,13 @@ from welcoming.triage.text import LANGUAGES, stems, words
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 EMERGENCY_KINDS = ("violence", "self-harm", "trafficking", "homeless-tonight", "medical")
 ANY_KIND = "any"  # idioms listed under it cancel the terms of every kind
+# Emergencies of tonight: a problem she places later ("next month", "when the lease ends") and not
+# now ("tonight", "already outside") is a need, not tonight's emergency. Each vocabulary lists its
+# expressions of either time under `later` and `now`.
+TONIGHT_KINDS = frozenset({"homeless-tonight"})
+LATER, NOW = "later", "now"
+TIMES = (LATER, NOW)
+NUMBER = "#"  # a number in digits, in an expression of time, stands for any number: "in 3 days", "in 10 days"
 # the need an emergency of each kind is about
 EMERGENCY_NEED = {
     "violence": "safety",
@@ -75,6 +82,9 @@ class Vocabulary:
     # idioms that sound like an emergency and are not one ("this job is killing me"): first word as
     # written → [(each word as written, the kinds of emergency whose terms they cancel)]
     idioms: dict[str, list[tuple[Forms, frozenset[str]]]] = field(default_factory=lambda: defaultdict(list))
+    # expressions of time ("next month", "tonight"): first word as written → [(each word as written,
+    # LATER or NOW)]; see TONIGHT_KINDS
+    times: dict[str, list[tuple[Forms, str]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, term: str, label: Label) -> None:
         parts = words(term, self.language)
@@ -117,6 +127,12 @@ class Vocabulary:
         word_forms = tuple(frozenset({part}) for part in words(term, self.language))
         for first in word_forms[0] if word_forms else ():
             self.idioms[first].append((word_forms, kinds))
+
+    def add_time(self, term: str, when: str) -> None:
+        # fixed expressions too, matched as written (folded), like idioms; a number matches any number
+        word_forms = tuple(frozenset({NUMBER if part.isdigit() else part}) for part in words(term, self.language))
+        for first in word_forms[0] if word_forms else ():
+            self.times[first].append((word_forms, when))
 
     def labels(self, word: str, forms: Iterable[str]) -> set[Label]:
         """What one word of the text points to: by its stem, or as written for short stems."""
@@ -166,6 +182,9 @@ def compile_vocabulary(
         kinds = frozenset(EMERGENCY_KINDS if kind == ANY_KIND else (kind,))
         for term in terms or []:
             vocabulary.add_idiom(str(term), kinds)
+    for when in TIMES:
+        for term in data.get(when) or []:
+            vocabulary.add_time(str(term), when)
     for word in data.get("stopwords") or []:
         for part in words(str(word), language):
             vocabulary.stopwords.update(stems(part, language))

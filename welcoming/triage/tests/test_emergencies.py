@@ -69,6 +69,12 @@ EMERGENCIES: dict[str, list[tuple[str, str]]] = {
         (HOMELESS, "we are sleeping in our car with the kids"),
         (HOMELESS, "nowhere to stay tonight please"),
         (HOMELESS, "my husband put me out of the house with the baby"),
+        # tonight, though a later date is named too
+        (HOMELESS, "we were evicted today and the new flat is only free next month, where do we sleep tonight"),
+        (HOMELESS, "lease ends next week but tonight we have no place to sleep"),
+        (HOMELESS, "kicked out this morning, the shelter has a bed only next week"),
+        (HOMELESS, "sleeping in my car since last night, the new apartment is ready in 2 weeks"),
+        (HOMELESS, "we sleep in the car, the social housing is only for next month"),
         (VIOLENCE, "my husband beat me again and says next time worse"),
         (VIOLENCE, "my boyfriend is slapping me"),
         (VIOLENCE, "he is threatening me with a knife"),
@@ -127,6 +133,10 @@ EMERGENCIES: dict[str, list[tuple[str, str]]] = {
         (HOMELESS, "ou est ce que je peux passer la nuit"),
         (HOMELESS, "mon mari m'a jetée dehors avec le bébé"),
         (HOMELESS, "ils nous ont virés du camp ce matin"),
+        (HOMELESS, "on nous a mis dehors ce soir, le nouvel appart est libre le mois prochain"),
+        (HOMELESS, "expulsés aujourd'hui, le foyer a une place dans une semaine, où dormir ce soir"),
+        (HOMELESS, "je dors dans la rue depuis 2 jours, le logement social c'est pour le mois prochain"),
+        (HOMELESS, "le bail finit la semaine pro mais là maintenant on a nulle part où dormir"),
         (VIOLENCE, "il me tape dessus tous les soirs"),
         (VIOLENCE, "mon copain m'a cognée"),
         (VIOLENCE, "il m'a menacée avec un couteau"),
@@ -187,6 +197,10 @@ EMERGENCIES: dict[str, list[tuple[str, str]]] = {
         (HOMELESS, "خرجوني من الدار اليوم"),
         (HOMELESS, "tal3ouna mn el beit w ma 3anna wen nam"),
         (HOMELESS, "ma 3andi wein nem el leile"),
+        (HOMELESS, "طردونا من البيت اليوم والبيت الجديد بس الشهر الجاي، وين بدنا نبات الليلة"),
+        (HOMELESS, "نايمين بالشارع من امبارح، الملجأ عنده مكان بعد اسبوع"),
+        (HOMELESS, "العقد بيخلص آخر الشهر بس هلق ما عندي وين نام"),
+        (HOMELESS, "tal3ouna mn el beit el yom w el beit el jdid el shahr el jay, ma 3anna wen nam"),
         (VIOLENCE, "بيضربني كل يوم"),
         (VIOLENCE, "جوزي ضربني بالحزام"),
         (VIOLENCE, "هددني بالسكينة"),
@@ -245,6 +259,9 @@ EMERGENCIES: dict[str, list[tuple[str, str]]] = {
         (HOMELESS, "ниде сьогодни ночуваты"),
         (HOMELESS, "выгнали из хостела сегодня"),
         (HOMELESS, "чоловік вигнав мене з дому вночі з дитиною"),
+        (HOMELESS, "нас вигнали з квартири сьогодні, нове житло тільки з наступного місяця, де ночувати"),
+        (HOMELESS, "ночуємо на вокзалі вже два дні, гуртожиток дадуть через тиждень"),
+        (HOMELESS, "выгнали сегодня, новая квартира через две недели, негде ночевать"),
         (VIOLENCE, "чоловік мене лупить"),
         (VIOLENCE, "він мене бʼє кожного дня"),
         (VIOLENCE, "погрожував мені ножем"),
@@ -297,6 +314,9 @@ EMERGENCIES: dict[str, list[tuple[str, str]]] = {
         (HOMELESS, "me echaron del refugio"),
         (HOMELESS, "mi esposo me sacó de la casa con los niños"),
         (HOMELESS, "no tenemos donde pasar la noche"),
+        (HOMELESS, "nos echaron hoy y el cuarto nuevo es hasta el próximo mes, dónde dormimos esta noche"),
+        (HOMELESS, "estamos en la calle desde anoche, el albergue tiene cupo la semana que viene"),
+        (HOMELESS, "el contrato nuevo empieza en dos semanas, mientras tanto no tengo dónde dormir"),
         (VIOLENCE, "mi marido me pegó otra vez"),
         (VIOLENCE, "me amenazó con un cuchillo"),
         (VIOLENCE, "mi pareja me encerró en el cuarto"),
@@ -349,6 +369,9 @@ EMERGENCIES: dict[str, list[tuple[str, str]]] = {
         (HOMELESS, "شوهرم منو با بچه از خونه بیرون کرد"),
         (HOMELESS, "emshab ja nadarim bekhabim"),
         (HOMELESS, "birunemun kardan az khune"),
+        (HOMELESS, "امروز از خونه بیرونمون کردن، خونه جدید ماه دیگه خالی میشه، امشب کجا بخوابیم"),
+        (HOMELESS, "از دیشب تو ماشین میخوابیم، خوابگاه هفته دیگه جا داره"),
+        (HOMELESS, "قرارداد خونه جدید از اول ماه بعده، الان جا نداریم بخوابیم"),
         (VIOLENCE, "شوهرم کتکم میزنه"),
         (VIOLENCE, "با چاقو تهدیدم کرد"),
         (VIOLENCE, "شوهرم منو تو اتاق زندانی کرده"),
@@ -378,6 +401,15 @@ IDIOMS: dict[str, list[tuple[str, str]]] = {
         ("landlord says he will kick us out next month", "housing"),
         ("i cant swallow pills, need a doctor for liquid medicine", "health"),
         ("the kids are killing me, i need daycare", "childcare"),
+        ("my son is dying to go to school", "education"),
+        ("my daughter is dying for a place at school", "education"),
+        # later, not tonight: a home to find, no emergency
+        ("landlord says we must leave by the end of the month and we have nowhere to go", "housing"),
+        ("the landlord is kicking us out next month, we have no place to stay", "housing"),
+        ("our lease ends on the 1st and we have nowhere to stay after that", "housing"),
+        ("we got an eviction notice, we must be out in 30 days, nowhere to go", "housing"),
+        ("soon we will be on the street, the landlord wont renew", "housing"),
+        ("nowhere to stay two weeks from now when the lease ends", "housing"),
     ],
     "fr": [
         ("je crève la dalle, y a une banque alimentaire ?", "food"),
@@ -387,6 +419,16 @@ IDIOMS: dict[str, list[tuple[str, str]]] = {
         ("je suis mort de fatigue, je dors plus", "mental-health"),
         ("le proprio veut nous mettre dehors le mois prochain", "housing"),
         ("j'ai perdu mon passeport", "documents"),
+        ("mon fils meurt d'envie d'aller à l'école", "education"),
+        ("il meurt d'envie d'aller à l'école, comment l'inscrire", "education"),
+        ("elle meurt d'envie d'apprendre le français", "language"),
+        ("je meurs d'envie de travailler", "employment"),
+        # plus tard, pas ce soir
+        ("le proprio veut me faire sortir de l'appart, je sais pas où aller le mois prochain", "housing"),
+        ("on doit quitter le logement à la fin du mois et on a nulle part où aller", "housing"),
+        ("fin du bail le 1er juillet, on sait pas où dormir après", "housing"),
+        ("le proprio nous met dehors la semaine prochaine, pas d'endroit pour dormir", "housing"),
+        ("dans 10 jours on sera mis à la porte, on a nulle part où aller", "housing"),
     ],
     "ar": [
         ("قاتلني الشغل، بدي شغلة تانية", "employment"),
@@ -395,6 +437,13 @@ IDIOMS: dict[str, list[tuple[str, str]]] = {
         ("صاحب البيت رح يطلعنا الشهر الجاي", "housing"),
         ("ضاع جوازي", "documents"),
         ("هالشغل موتني، بدي شغل غيره", "employment"),
+        ("ابني ميت على المدرسة", "education"),
+        ("بموت على شغل", "employment"),
+        # لاحقاً، مش الليلة
+        ("صاحب البيت بدو ياخد البيت آخر الشهر وما عنا وين نروح، ما عندي وين نام", "housing"),
+        ("الشهر الجاي رح نصير بالشارع، ما في مكان نام", "housing"),
+        ("بعد اسبوعين بيخلص العقد وما عندي مكان انام", "housing"),
+        ("el shahr el jay ma 3andi wen nam", "housing"),
     ],
     "uk": [
         ("я вмираю від втоми, не можу спати", "mental-health"),
@@ -403,6 +452,13 @@ IDIOMS: dict[str, list[tuple[str, str]]] = {
         ("через місяць нас виселять", "housing"),
         ("загубив паспорт", "documents"),
         ("умираю от усталости, бессонница", "mental-health"),
+        ("син дуже хоче до школи", "education"),
+        ("він помирає як хоче до школи", "education"),
+        ("помираю як хочу працювати", "employment"),
+        # пізніше, не сьогодні
+        ("хазяїн каже до кінця місяця виїхати, нам нема куди йти", "housing"),
+        ("через два тижні закінчується договір і нам ніде жити, нема де ночувати", "housing"),
+        ("хозяин выгоняет нас в конце месяца, негде будет жить, негде ночевать", "housing"),
     ],
     "es": [
         ("estoy muerto de cansancio, no duermo", "mental-health"),
@@ -411,6 +467,13 @@ IDIOMS: dict[str, list[tuple[str, str]]] = {
         ("me mata la espalda, necesito médico", "health"),
         ("nos van a desalojar el próximo mes", "housing"),
         ("perdí mi pasaporte", "documents"),
+        ("mi hijo se muere por ir a la escuela", "education"),
+        ("mi hija se muere de ganas de estudiar", "education"),
+        ("estoy muriendo de ganas de aprender inglés", "language"),
+        # más adelante, no esta noche
+        ("el dueño nos va a sacar el mes que viene y no tenemos dónde quedarnos", "housing"),
+        ("a fin de mes nos quedamos en la calle, no tenemos a dónde ir", "housing"),
+        ("en dos semanas se vence el contrato y no tengo dónde dormir", "housing"),
     ],
     "fa": [
         ("این کار منو کشت، دنبال کار دیگه ام", "employment"),
@@ -419,6 +482,13 @@ IDIOMS: dict[str, list[tuple[str, str]]] = {
         ("ماه دیگه صاحبخونه بیرونمون میکنه", "housing"),
         ("پاسپورتم گم شده", "documents"),
         ("کمرم داره منو میکشه از درد", "health"),
+        ("پسرم داره میمیره برای مدرسه", "education"),
+        ("دارم میمیرم برای یه کار", "employment"),
+        # بعداً، نه امشب
+        ("صاحبخونه میگه تا آخر ماه باید خالی کنیم، جایی نداریم بریم", "housing"),
+        ("ماه دیگه قرارداد تموم میشه، جایی برای موندن نداریم", "housing"),
+        ("دو هفته دیگه باید از خونه بریم، جا نداریم", "housing"),
+        ("mahe dige ja nadarim", "housing"),
     ],
 }
 
@@ -540,6 +610,8 @@ def test_every_language_and_kind_has_statements_and_idioms() -> None:
         kinds = {kind for kind, _text in EMERGENCIES[language]}
         assert kinds == {MEDICAL, VIOLENCE, SELF_HARM, TRAFFICKING, HOMELESS}, language
         assert len(IDIOMS[language]) >= 5, language
+        # statements of losing a home later, not tonight
+        assert sum(need == "housing" for _text, need in IDIOMS[language]) >= 3, language
 
 
 # --- the mechanisms, on a small vocabulary ------------------------------------------------------
@@ -571,6 +643,48 @@ def test_an_idiom_of_any_kind_also_cancels_combinations() -> None:
     engine = Engine({"fr": vocabulary}, [])
     assert not engine.triage(Query(text="ça me tue ce travail", language="fr")).emergency
     assert engine.triage(Query(text="il me tue", language="fr")).emergency_kinds == ("violence",)
+
+
+def test_a_problem_placed_later_and_not_now_is_no_emergency_of_tonight() -> None:
+    vocabulary = compile_vocabulary(
+        "en",
+        {
+            "needs": {"housing": ["landlord"]},
+            "emergency": {"homeless-tonight": ["nowhere to sleep"], "violence": ["hits me"]},
+            "later": ["next month", "in 2 weeks", "weeks from now"],
+            "now": ["tonight", "now"],
+            "stopwords": ["the", "and", "he"],
+        },
+    )
+    engine = Engine({"en": vocabulary}, [])
+    assert engine.triage(Query(text="nowhere to sleep", language="en")).emergency_kinds == ("homeless-tonight",)
+    later = engine.triage(Query(text="the landlord says nowhere to sleep next month", language="en"))
+    assert not later.emergency
+    # the words still say what she needs, as plainly as the emergency would have
+    assert [need.slug for need in later.needs] == ["housing"]
+    assert "nowhere to sleep" in later.needs[0].evidence
+    now = engine.triage(Query(text="nowhere to sleep tonight, the flat is free next month", language="en"))
+    assert now.emergency_kinds == ("homeless-tonight",)
+    # a number in digits stands for any number; "now" within an expression of later is not now
+    assert not engine.triage(Query(text="nowhere to sleep in 10 weeks", language="en")).emergency
+    assert not engine.triage(Query(text="nowhere to sleep 3 weeks from now", language="en")).emergency
+    # only tonight's emergency waits: the others are not about tonight
+    both = engine.triage(Query(text="next month nowhere to sleep and he hits me", language="en"))
+    assert both.emergency_kinds == ("violence",)
+
+
+def test_only_her_languages_expressions_say_later_but_any_languages_say_now() -> None:
+    vocabularies = {
+        "en": compile_vocabulary("en", {"emergency": {"homeless-tonight": ["nowhere to sleep"]}}),
+        "fr": compile_vocabulary("fr", {"later": ["le mois prochain"], "now": ["ce soir"]}),
+        "es": compile_vocabulary("es", {"later": ["el mes que viene"], "now": ["esta noche"]}),
+    }
+    engine = Engine(vocabularies, [])
+    # another language's "later" does not make her statement wait...
+    assert engine.triage(Query(text="nowhere to sleep, le mois prochain", language="en")).emergency
+    # ...but in her language it does, and any language's "now" brings it back
+    assert not engine.triage(Query(text="nowhere to sleep el mes que viene", language="es")).emergency
+    assert engine.triage(Query(text="nowhere to sleep el mes que viene ce soir", language="es")).emergency
 
 
 def test_arabizi_and_finglish_emergency_terms_match_other_spellings_by_their_skeleton() -> None:

@@ -10,7 +10,9 @@ Rules checked, per file:
   may have `modifiers` (per need, words that say what kind of service she wants, "cheap", "someone
   who speaks Arabic": they count for the need only when nothing else in the text does) and `idioms`
   (per emergency kind, or `any`, expressions that sound like that emergency and are not one, "this
-  job is killing me": an emergency term they overlap does not count);
+  job is killing me": an emergency term they overlap does not count), and `later` and `now` (expressions
+  of time, "next month", "tonight": a statement of nowhere to sleep with one of later and none of now
+  is no emergency of tonight), which go together;
 - `language` is the file's name;
 - every need of the triage and every emergency kind has a list, and nothing else is there; modifiers
   are listed under needs of the triage, and a modifier is not also a term of the same need;
@@ -24,7 +26,9 @@ Rules checked, per file:
   where Persian letters are required (ی and ک, not the Arabic ي and ك);
 - no term twice in one list, neither as written nor once folded the way the engine folds text
   (case, accents, apostrophes, tatweel, Arabic and Persian letter variants, Russian letters in uk);
-- no stopword is also a one-word term (the engine drops stopwords, so such a term would never count).
+- no stopword is also a one-word term (the engine drops stopwords, so such a term would never count);
+- at least 12 expressions of later and 12 of now, of at most 6 words; none is both (a number in digits
+  stands for any number, so "in 2 weeks" and "in 3 weeks" are one expression).
 
 Terms shared between two needs of one file are allowed (rent is housing and money) and listed
 with --verbose. Prints the number of terms per category and language; exits 1 on any error.
@@ -41,15 +45,16 @@ from pathlib import Path
 import yaml
 
 from welcoming.directory.needs import NEED_SLUGS
-from welcoming.triage.vocabulary import EMERGENCY_KINDS
+from welcoming.triage.vocabulary import EMERGENCY_KINDS, NUMBER, TIMES
 
 LANGUAGES = ("en", "fr", "ar", "uk", "es", "fa")
 NEEDS = NEED_SLUGS
 KEYS = ("language", "needs", "emergency", "stopwords")
-OPTIONAL_KEYS = ("modifiers", "idioms")
+OPTIONAL_KEYS = ("modifiers", "idioms", *TIMES)
 ANY_KIND = "any"
 MIN_NEED_TERMS = 40
 MIN_EMERGENCY_TERMS = 12
+MIN_TIME_TERMS = 12
 MIN_STOPWORDS, MAX_STOPWORDS = 40, 120
 MAX_WORDS = 4
 MAX_EMERGENCY_WORDS = 6
@@ -60,6 +65,9 @@ ZWNJ, ZWJ = "\u200c", "\u200d"
 # allowed besides letters, combining marks and digits
 ALLOWED_PUNCTUATION = set(" -" + APOSTROPHES + ZWNJ + ZWJ)
 
+# the engine reads a French elision as two words ("l'école", "aujourd'hui"): so are terms compared,
+# though counted as one word
+FRENCH_ELISION = str.maketrans({a: " " for a in APOSTROPHES})
 COMMON_FOLD = str.maketrans({"ـ": None, ZWNJ: " ", ZWJ: None, **{a: None for a in APOSTROPHES}})
 ARABIC_FOLD = str.maketrans(
     {"ی": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
@@ -175,8 +183,19 @@ def check_term(
     return words if ok else None
 
 
+def numbers_as_one(words: tuple[str, ...]) -> tuple[str, ...]:
+    """An expression of time as the engine reads it: a number in digits stands for any number."""
+    return tuple(NUMBER if word.isdigit() else word for word in words)
+
+
 def check_list(
-    terms: object, where: str, language: str, minimum: int, report: Report, max_words: int = MAX_WORDS
+    terms: object,
+    where: str,
+    language: str,
+    minimum: int,
+    report: Report,
+    max_words: int = MAX_WORDS,
+    numbers: bool = False,
 ) -> list[tuple[str, tuple[str, ...]]]:
     if not isinstance(terms, list):
         report.error(where, f"must be a list of terms, not {type(terms).__name__}")
@@ -193,6 +212,10 @@ def check_list(
             seen_raw.add(term)
         if words is None:
             continue
+        if language == "fr":
+            words = tokens(str(term).translate(FRENCH_ELISION), language)
+        if numbers:
+            words = numbers_as_one(words)
         if words in seen_folded:
             report.error(where, f"{term!r} is the same as {seen_folded[words]!r} once folded")
             continue
@@ -281,6 +304,19 @@ def check_file(path: Path, language: str, report: Report, counts: dict[str, dict
             continue
         check_list(terms, f"{name} idioms.{kind}", language, 0, report, MAX_EMERGENCY_WORDS)
 
+    present = [when for when in TIMES if when in data]
+    if present and len(present) < len(TIMES):
+        report.error(name, f"{present[0]!r} without {', '.join(repr(w) for w in TIMES if w not in present)}")
+    times: dict[tuple[str, ...], str] = {}
+    for when in present:
+        where = f"{name} {when}"
+        good = check_list(data[when], where, language, MIN_TIME_TERMS, report, MAX_EMERGENCY_WORDS, numbers=True)
+        counts[when][language] = len(data[when]) if isinstance(data[when], list) else 0
+        for term, words in good:
+            if words in times:
+                report.error(where, f"{term!r} is also an expression of {times[words]}")
+            times.setdefault(words, when)
+
     stopwords = data.get("stopwords")
     if isinstance(stopwords, list):
         counts["stopwords"][language] = len(stopwords)
@@ -321,7 +357,7 @@ def main(argv: list[str]) -> int:
     for language in LANGUAGES:
         check_file(folder / f"{language}.yaml", language, report, counts)
 
-    rows = [f"needs.{n}" for n in NEEDS] + [f"emergency.{k}" for k in EMERGENCY_KINDS] + ["stopwords"]
+    rows = [f"needs.{n}" for n in NEEDS] + [f"emergency.{k}" for k in EMERGENCY_KINDS] + [*TIMES, "stopwords"]
     width = max(len(r) for r in rows) + 2
     print("terms per category and language".ljust(width) + "".join(f"{lang:>7}" for lang in LANGUAGES))
     totals = dict.fromkeys(LANGUAGES, 0)
@@ -330,7 +366,7 @@ def main(argv: list[str]) -> int:
         for language in LANGUAGES:
             value = counts[row].get(language)
             cells.append(f"{value:>7}" if value is not None else f"{'-':>7}")
-            if value is not None and row != "stopwords":
+            if value is not None and row.startswith(("needs.", "emergency.")):
                 totals[language] += value
         print(row.ljust(width) + "".join(cells))
     print("total terms".ljust(width) + "".join(f"{totals[lang]:>7}" for lang in LANGUAGES))
