@@ -315,9 +315,9 @@ class Engine:
             kind_forms = (
                 [() if i in hidden else f for i, f in enumerate(forms_as_written)] if hidden else forms_as_written
             )
-            for groups in alternatives:
+            for groups, triggers in zip(alternatives, vocabulary.combination_triggers[kind], strict=True):
                 # cheap test first: every group has at least the first word of one of its terms
-                if not all(any(not phrase[0].isdisjoint(present) for phrase in group) for group in groups):
+                if any(trigger.isdisjoint(present) for trigger in triggers):
                     continue
                 spans = [_find_any(group, kind_forms) for group in groups]
                 if all(span is not None for span in spans):

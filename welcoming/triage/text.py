@@ -303,8 +303,12 @@ def clean(text: str, language: str) -> str:
     return fold_accents(text)
 
 
-def words(text: str, language: str) -> list[str]:
-    return _WORD.findall(clean(text, language))
+@functools.lru_cache(maxsize=32)
+def words(text: str, language: str) -> tuple[str, ...]:
+    """The words of `text` folded for `language`. A triage reads the same text several times for each
+    of several languages; the few last are kept for that (not more: a benchmark that replays its
+    statements must not be measuring a cache)."""
+    return tuple(_WORD.findall(clean(text, language)))
 
 
 @functools.lru_cache(maxsize=200_000)

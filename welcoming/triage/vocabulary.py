@@ -79,6 +79,9 @@ class Vocabulary:
     # emergency kind → combinations, each a list of groups of terms, each term its words' forms;
     # every group must be present
     combinations: dict[str, list[list[list[Forms]]]] = field(default_factory=lambda: defaultdict(list))
+    # for each combination, each group's first words (all their forms) together: a combination whose
+    # group has none of them in the text is skipped with one set test per group
+    combination_triggers: dict[str, list[tuple[frozenset[str], ...]]] = field(default_factory=lambda: defaultdict(list))
     # idioms that sound like an emergency and are not one ("this job is killing me"): first word as
     # written → [(each word as written, the kinds of emergency whose terms they cancel)]
     idioms: dict[str, list[tuple[Forms, frozenset[str]]]] = field(default_factory=lambda: defaultdict(list))
@@ -178,6 +181,9 @@ def compile_vocabulary(
             for group in groups:
                 compiled.append([forms for forms in (vocabulary.forms_of(str(term)) for term in group) if forms])
             vocabulary.combinations[kind].append(compiled)
+            vocabulary.combination_triggers[kind].append(
+                tuple(frozenset().union(*(phrase[0] for phrase in group)) for group in compiled)
+            )
     for kind, terms in (data.get("idioms") or {}).items():
         kinds = frozenset(EMERGENCY_KINDS if kind == ANY_KIND else (kind,))
         for term in terms or []:
