@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +137,18 @@ def keep_db_connection() -> Any:
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def private_files(tmp_path: Path, settings: Any) -> Iterator[Path]:
+    """Uploads go to this test's own folder (the storage is made once, when the model loads)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from welcoming.cases.models import Document
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    file_field = Document._meta.get_field("file")
+    kept = file_field.storage
+    file_field.storage = FileSystemStorage(location=tmp_path, base_url=None)
+    yield tmp_path
+    file_field.storage = kept

@@ -205,34 +205,16 @@ def conflict() -> exceptions.APIException:
 REPLAYED = {"Idempotent-Replayed": "true"}
 
 
-def earlier_client(actor: Actor, fingerprint: Fingerprint) -> uuid.UUID | None:
-    """The client an earlier request with this key created; 409 if that request was another."""
-    row = (
-        Client.objects.filter(jurisdiction=actor.jurisdiction, submission__startswith=f"api:{fingerprint.key}:")
-        .values_list("pk", "submission")
-        .first()
-    )
+def earlier_record(records: QuerySet[Any], fingerprint: Fingerprint) -> uuid.UUID | None:
+    """The record (client or referral) an earlier request with this key created; 409 if that
+    request was another. The key is the user's own, so `records` need only be the jurisdiction's."""
+    row = records.filter(submission__startswith=f"api:{fingerprint.key}:").values_list("pk", "submission").first()
     if row is None:
         return None
     if row[1] != fingerprint.submission:
         raise conflict()
-    client_id: uuid.UUID = row[0]
-    return client_id
-
-
-def earlier_referral(actor: Actor, fingerprint: Fingerprint) -> uuid.UUID | None:
-    """The referral an earlier request with this key created; 409 if that request was another."""
-    row = (
-        Referral.objects.filter(created_by=actor.user, submission__startswith=f"api:{fingerprint.key}:")
-        .values_list("pk", "submission")
-        .first()
-    )
-    if row is None:
-        return None
-    if row[1] != fingerprint.submission:
-        raise conflict()
-    referral_id: uuid.UUID = row[0]
-    return referral_id
+    found: uuid.UUID = row[0]
+    return found
 
 
 # --- schema helpers ---------------------------------------------------------------------------------
@@ -327,8 +309,9 @@ class ClientList(StaffApiView):
     def post(self, request: Request) -> Response:
         fingerprint = Fingerprint(request, "client") if Fingerprint.sent(request) else None
         data = validated(s.ClientCreateIn, request)
+        hers = Client.objects.filter(jurisdiction=self.actor.jurisdiction)
         if fingerprint is not None:
-            earlier = earlier_client(self.actor, fingerprint)
+            earlier = earlier_record(hers, fingerprint)
             if earlier is not None:
                 return self.created(earlier, replayed=True)
         person = services.Person(**{name: data[name] for name in services.PERSON_FIELDS})
@@ -339,7 +322,7 @@ class ClientList(StaffApiView):
             )
         except IntegrityError:
             # the same request twice at once: the other one saved first
-            if fingerprint is None or (earlier := earlier_client(self.actor, fingerprint)) is None:
+            if fingerprint is None or (earlier := earlier_record(hers, fingerprint)) is None:
                 raise
             return self.created(earlier, replayed=True)
         return self.created(client.pk, replayed=False)
@@ -588,7 +571,7 @@ class ReferralList(StaffApiView):
             if fingerprint is not None:
                 # one request with this key at a time: the user's row is the lock
                 list(User.objects.select_for_update().filter(pk=self.actor.user.pk).values_list("pk"))
-                earlier = earlier_referral(self.actor, fingerprint)
+                earlier = earlier_record(Referral.objects.filter(created_by=self.actor.user), fingerprint)
                 if earlier is not None:
                     referral = selectors.referral_read(self.actor, earlier, purpose="referral through the API")
                     return Response(s.ReferralOut(referral).data, status=201, headers=REPLAYED)

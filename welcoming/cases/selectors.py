@@ -28,6 +28,19 @@ from welcoming.lib.crypto import keyring
 from welcoming.places.models import Area, Jurisdiction
 
 
+def audit_client(actor: Actor, action: str, client: Client, fields: Iterable[str], purpose: str) -> None:
+    """The audit entry of a read or change of one client's record."""
+    audit(
+        actor,
+        action,
+        record_type="cases.client",
+        record_id=client.pk,
+        client_id=client.pk,
+        fields=list(fields),
+        purpose=purpose,
+    )
+
+
 class NotFound(Exception):
     """Not there, or not for this user: the two are never told apart."""
 
@@ -154,15 +167,7 @@ def client_for(actor: Actor, client_id: object, *, purpose: str) -> ClientAccess
     if client is None:
         raise NotFound
     access = access_to(actor, client)
-    audit(
-        actor,
-        AuditEntry.Action.READ,
-        record_type="cases.client",
-        record_id=client.pk,
-        client_id=client.pk,
-        fields=access.fields,
-        purpose=purpose,
-    )
+    audit_client(actor, AuditEntry.Action.READ, client, access.fields, purpose)
     return access
 
 
@@ -177,14 +182,12 @@ def pending_by_reference(actor: Actor, reference: str) -> Client:
     ).first()
     if client is None:
         raise NotFound
-    audit(
+    audit_client(
         actor,
         AuditEntry.Action.READ,
-        record_type="cases.client",
-        record_id=client.pk,
-        client_id=client.pk,
-        fields=["given_name", "family_name", "birth_date", "phone", "languages"],
-        purpose="verify a self-registration",
+        client,
+        ["given_name", "family_name", "birth_date", "phone", "languages"],
+        "verify a self-registration",
     )
     return client
 
@@ -402,15 +405,7 @@ def client_part_for(actor: Actor, client_id: object, part: str, *, purpose: str)
     access = access_to(actor, client)
     if part != "notes" and not access.can_see(part):
         raise NotFound
-    audit(
-        actor,
-        AuditEntry.Action.READ,
-        record_type="cases.client",
-        record_id=client.pk,
-        client_id=client.pk,
-        fields=list(PARTS[part]),
-        purpose=purpose,
-    )
+    audit_client(actor, AuditEntry.Action.READ, client, list(PARTS[part]), purpose)
     return access
 
 
@@ -509,15 +504,7 @@ def client_in_scope_by_code(actor: Actor, code: str) -> Client:
     client = clients_in_scope(actor).filter(code=codes.normalise_client_code(code)).first()
     if client is None:
         raise NotFound
-    audit(
-        actor,
-        AuditEntry.Action.READ,
-        record_type="cases.client",
-        record_id=client.pk,
-        client_id=client.pk,
-        fields=["code", "household"],
-        purpose="household",
-    )
+    audit_client(actor, AuditEntry.Action.READ, client, ["code", "household"], "household")
     return client
 
 

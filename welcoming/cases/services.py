@@ -131,18 +131,6 @@ def _require(actor: Actor, condition: bool, reason: str) -> None:
         raise NotAllowed(reason)
 
 
-def _audit_client(actor: Actor, action: str, client: Client, fields: Iterable[str], purpose: str) -> None:
-    audit(
-        actor,
-        action,
-        record_type="cases.client",
-        record_id=client.pk,
-        client_id=client.pk,
-        fields=list(fields),
-        purpose=purpose,
-    )
-
-
 def _consent(client: Client, purpose: str, method: str, actor: Actor | None, agency: Agency | None = None) -> Consent:
     return Consent.objects.create(
         client=client,
@@ -191,7 +179,7 @@ def client_register(
     client.save()
     _index_names(client)
     _consent(client, Consent.Purpose.REGISTRATION, consent_method, actor)
-    _audit_client(actor, AuditEntry.Action.CREATE, client, changed, "registration")
+    selectors.audit_client(actor, AuditEntry.Action.CREATE, client, changed, "registration")
     return client
 
 
@@ -259,7 +247,9 @@ def client_verify(*, actor: Actor, client: Client, person: Person | None = None)
     client.caseworker = actor.user if Role.CASEWORKER in actor.roles else None
     client.verified_at = timezone.now()
     client.save()
-    _audit_client(actor, AuditEntry.Action.UPDATE, client, [*changed, "state", "code"], "verify a self-registration")
+    selectors.audit_client(
+        actor, AuditEntry.Action.UPDATE, client, [*changed, "state", "code"], "verify a self-registration"
+    )
     return client
 
 
@@ -277,7 +267,7 @@ def client_update(*, actor: Actor, client: Client, person: Person) -> Client:
     if changed:
         client.save()
         _index_names(client)
-        _audit_client(actor, AuditEntry.Action.UPDATE, client, changed, "update")
+        selectors.audit_client(actor, AuditEntry.Action.UPDATE, client, changed, "update")
     return client
 
 
@@ -296,7 +286,7 @@ def client_assign(*, actor: Actor, client: Client, caseworker_id: int | None) ->
         raise Invalid({"caseworker": "not a caseworker of this agency"})
     client.caseworker_id = caseworker_id
     client.save(update_fields=["caseworker", "updated_at"])
-    _audit_client(actor, AuditEntry.Action.UPDATE, client, ["caseworker"], "assign")
+    selectors.audit_client(actor, AuditEntry.Action.UPDATE, client, ["caseworker"], "assign")
     return client
 
 
@@ -313,7 +303,7 @@ def consent_record(*, actor: Actor, client: Client, purpose: str, method: str, a
     if errors:
         raise Invalid(errors)
     consent = _consent(client, purpose, method, actor, agency if purpose == Consent.Purpose.SHARING else None)
-    _audit_client(actor, AuditEntry.Action.UPDATE, client, ["consents"], f"consent: {purpose}")
+    selectors.audit_client(actor, AuditEntry.Action.UPDATE, client, ["consents"], f"consent: {purpose}")
     return consent
 
 
@@ -329,7 +319,9 @@ def consent_withdraw(*, actor: Actor, consent: Consent) -> Consent:
         if consent.purpose == Consent.Purpose.SHARING:
             for referral in consent.client.referrals.filter(to_agency=consent.agency, state=Referral.State.SENT):
                 _move(referral, Referral.State.WITHDRAWN, actor)
-        _audit_client(actor, AuditEntry.Action.UPDATE, consent.client, ["consents"], f"withdraw: {consent.purpose}")
+        selectors.audit_client(
+            actor, AuditEntry.Action.UPDATE, consent.client, ["consents"], f"withdraw: {consent.purpose}"
+        )
     return consent
 
 
@@ -354,7 +346,7 @@ def assessment_record(
         notes=notes,
         assessed_by=actor.user,
     )
-    _audit_client(actor, AuditEntry.Action.CREATE, client, ["assessments"], "needs assessment")
+    selectors.audit_client(actor, AuditEntry.Action.CREATE, client, ["assessments"], "needs assessment")
     return assessment
 
 
@@ -369,7 +361,7 @@ def household_add(*, actor: Actor, head: Client, person: Person, relationship: s
     if head.household_id is None:
         head.household = Household.objects.create(jurisdiction=head.jurisdiction)
         head.save(update_fields=["household", "updated_at"])
-        _audit_client(actor, AuditEntry.Action.UPDATE, head, ["household"], "household")
+        selectors.audit_client(actor, AuditEntry.Action.UPDATE, head, ["household"], "household")
     return client_register(
         actor=actor, person=person, consent_method=consent_method, household=head.household, relationship=relationship
     )
@@ -547,7 +539,7 @@ def note_add(*, actor: Actor, client: Client, text: str, shared: bool = False) -
     if not text.strip():
         raise Invalid({"text": "write the note"})
     note = Note.objects.create(client=client, agency_id=agency_id, author=actor.user, text=text, shared=shared)
-    _audit_client(actor, AuditEntry.Action.CREATE, client, ["notes"], "note")
+    selectors.audit_client(actor, AuditEntry.Action.CREATE, client, ["notes"], "note")
     return note
 
 
@@ -566,7 +558,7 @@ def task_add(
         assigned_to_id=assigned_to_id or actor.user.pk,
         created_by=actor.user,
     )
-    _audit_client(actor, AuditEntry.Action.CREATE, client, ["tasks"], "task")
+    selectors.audit_client(actor, AuditEntry.Action.CREATE, client, ["tasks"], "task")
     return task
 
 
@@ -576,7 +568,7 @@ def task_done(*, actor: Actor, task: Task) -> Task:
     if task.done_at is None:
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
-        _audit_client(actor, AuditEntry.Action.UPDATE, task.client, ["tasks"], "task done")
+        selectors.audit_client(actor, AuditEntry.Action.UPDATE, task.client, ["tasks"], "task done")
     return task
 
 
@@ -606,8 +598,8 @@ def client_merge(*, actor: Actor, keep: Client, duplicate: Client) -> Client:
     duplicate.state = Client.State.MERGED
     duplicate.merged_into = keep
     duplicate.save()
-    _audit_client(actor, AuditEntry.Action.MERGE, keep, filled, f"merged {duplicate.code or duplicate.pk}")
-    _audit_client(actor, AuditEntry.Action.MERGE, duplicate, list(PERSON_FIELDS), f"merged into {keep.code}")
+    selectors.audit_client(actor, AuditEntry.Action.MERGE, keep, filled, f"merged {duplicate.code or duplicate.pk}")
+    selectors.audit_client(actor, AuditEntry.Action.MERGE, duplicate, list(PERSON_FIELDS), f"merged into {keep.code}")
     return keep
 
 
@@ -648,7 +640,7 @@ def client_erase(*, actor: Actor, client: Client) -> Client:
         document.file.delete(save=False)
         document.delete()
     Consent.objects.filter(client=client).delete()
-    _audit_client(actor, AuditEntry.Action.ERASE, client, list(PERSON_FIELDS), "erasure on request")
+    selectors.audit_client(actor, AuditEntry.Action.ERASE, client, list(PERSON_FIELDS), "erasure on request")
     return client
 
 
@@ -662,7 +654,7 @@ def subject_access_export(*, actor: Actor, client: Client) -> dict[str, Any]:
         handles_rights_requests(actor, client),
         "a subject-access request is answered by the agency's manager or the city's coordinator",
     )
-    _audit_client(actor, AuditEntry.Action.EXPORT, client, list(PERSON_FIELDS), "subject access request")
+    selectors.audit_client(actor, AuditEntry.Action.EXPORT, client, list(PERSON_FIELDS), "subject access request")
     return {
         "client": {
             "code": client.code,

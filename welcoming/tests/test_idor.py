@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 from django.urls import reverse
@@ -57,17 +56,6 @@ class World:
     olena: Client
     omar: Client
     ids: dict[str, str]  # every record below, by name, as it appears in a URL
-
-
-@pytest.fixture
-def private_files(tmp_path: Path, settings: Any) -> Iterator[Path]:
-    """Uploads go to this test's own folder (the storage is made once, when the model loads)."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-    file_field = Document._meta.get_field("file")
-    kept = file_field.storage
-    file_field.storage = FileSystemStorage(location=tmp_path, base_url=None)
-    yield tmp_path
-    file_field.storage = kept
 
 
 @pytest.fixture

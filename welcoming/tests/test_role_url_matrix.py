@@ -11,7 +11,6 @@ record of every model in the admin), so that every request reaches its view and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -31,7 +29,6 @@ from welcoming.accounts import security
 from welcoming.accounts.actors import actor_for
 from welcoming.accounts.models import Agency, LoginAttempt, Membership, Role, User
 from welcoming.cases import programme_services, services
-from welcoming.cases.models import Document
 from welcoming.cases.programme_services import Declared
 from welcoming.cases.services import Person
 from welcoming.content.models import Page
@@ -358,17 +355,6 @@ SMALL_SQUARE = {
     "type": "Polygon",
     "coordinates": [[[-76.5, 44.2], [-76.4, 44.2], [-76.4, 44.3], [-76.5, 44.3], [-76.5, 44.2]]],
 }
-
-
-@pytest.fixture
-def private_files(tmp_path: Path, settings: Any) -> Iterator[Path]:
-    """Uploads go to this test's own folder (the storage is made once, when the model loads)."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-    file_field = Document._meta.get_field("file")
-    kept = file_field.storage
-    file_field.storage = FileSystemStorage(location=tmp_path, base_url=None)
-    yield tmp_path
-    file_field.storage = kept
 
 
 @pytest.fixture

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 
@@ -57,17 +55,6 @@ PDF_WITH_HTML = b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>
 
 
 @pytest.fixture
-def private_root(tmp_path: Path, settings: Any) -> Iterator[Path]:
-    """Files go to a folder of this test's own (the storage is made once, when the model loads)."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-    field = Document._meta.get_field("file")
-    kept = field.storage
-    field.storage = FileSystemStorage(location=tmp_path, base_url=None)
-    yield tmp_path
-    field.storage = kept
-
-
-@pytest.fixture
 def amina(riverton: Jurisdiction, caseworker_a: User) -> Client:
     return case_services.client_register(
         actor=actor_for(caseworker_a, riverton), person=Person(given_name="Amina"), consent_method="verbal"
@@ -84,18 +71,18 @@ def _upload(riverton: Jurisdiction, user: User, client: Client, name: str, conte
 
 
 def test_a_real_pdf_is_kept_outside_the_web_root_under_a_name_of_our_making(
-    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_root: Path
+    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_files: Path
 ) -> None:
     document = _upload(riverton, caseworker_a, amina, "../../Amina pay slip.PDF", PDF)
     assert document.content_type == "application/pdf" and document.size == len(PDF)
     assert document.file.name == f"documents/{amina.pk}/{document.pk}.pdf"
-    kept = private_root / "documents" / str(amina.pk) / f"{document.pk}.pdf"
+    kept = private_files / "documents" / str(amina.pk) / f"{document.pk}.pdf"
     assert kept.read_bytes() == PDF
     assert AuditEntry.objects.filter(record_type="cases.document", action="create", client_id=amina.pk).exists()
 
 
 def test_jpeg_and_png_are_accepted_by_their_content(
-    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_root: Path
+    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_files: Path
 ) -> None:
     assert _upload(riverton, caseworker_a, amina, "photo.jpeg", JPEG).content_type == "image/jpeg"
     assert _upload(riverton, caseworker_a, amina, "scan.png", png()).content_type == "image/png"
@@ -121,7 +108,7 @@ def test_hostile_or_mistaken_uploads_are_refused_with_a_clear_reason(
     riverton: Jurisdiction,
     caseworker_a: User,
     amina: Client,
-    private_root: Path,
+    private_files: Path,
     name: str,
     content: bytes,
     message: str,
@@ -130,11 +117,11 @@ def test_hostile_or_mistaken_uploads_are_refused_with_a_clear_reason(
         _upload(riverton, caseworker_a, amina, name, content)
     assert message in refused.value.errors["file"]
     assert not Document.objects.exists()
-    assert not any(path.is_file() for path in private_root.rglob("*"))
+    assert not any(path.is_file() for path in private_files.rglob("*"))
 
 
 def test_a_file_over_the_size_limit_is_refused_and_says_the_limit(
-    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_root: Path, settings: Any
+    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_files: Path, settings: Any
 ) -> None:
     settings.UPLOAD_MAX_BYTES = 1024
     with pytest.raises(Invalid) as refused:
@@ -152,7 +139,7 @@ def test_the_content_decides_not_the_name_or_the_type_the_browser_sent() -> None
 
 
 def test_an_upload_on_the_application_page_is_checked_and_linked_to_the_application(
-    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_root: Path
+    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_files: Path
 ) -> None:
     programme_services.load_demo_programmes(riverton)
     application = programme_services.application_submit(
@@ -172,7 +159,7 @@ def test_an_upload_on_the_application_page_is_checked_and_linked_to_the_applicat
 
 
 def test_a_download_is_an_audited_attachment_that_cannot_be_sniffed(
-    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_root: Path
+    riverton: Jurisdiction, caseworker_a: User, amina: Client, private_files: Path
 ) -> None:
     document = _upload(riverton, caseworker_a, amina, "slip.pdf", PDF)
     browser = Browser()
@@ -188,7 +175,7 @@ def test_a_download_is_an_audited_attachment_that_cannot_be_sniffed(
 
 
 def test_a_caseworker_of_another_agency_gets_404_and_nothing_is_logged_as_read(
-    riverton: Jurisdiction, caseworker_a: User, caseworker_b: User, analyst: User, amina: Client, private_root: Path
+    riverton: Jurisdiction, caseworker_a: User, caseworker_b: User, analyst: User, amina: Client, private_files: Path
 ) -> None:
     document = _upload(riverton, caseworker_a, amina, "slip.pdf", PDF)
     for outsider in (caseworker_b, analyst):
