@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install setup demo test lint typecheck chromium test-sqlite test-postgres bench clean
+.PHONY: install setup demo test lint typecheck chromium test-sqlite test-postgres bench loadtest clean
 
 install: $(STAMP)
 
@@ -65,6 +65,15 @@ bench: install
 	@$(BENCH_DB) $(PY) manage.py bench_directory
 	@$(BENCH_DB) $(PY) manage.py load_demo -v 0
 	@$(BENCH_DB) $(PY) manage.py bench_triage --services 50000
+
+# The load run also has a database of its own, fresh each time; never part of `make test`.
+LOADTEST_DB := WELCOMING_ENV=development DATABASE_URL=sqlite:///$(CURDIR)/var/loadtest.sqlite3
+LOADTEST_ARGS ?=
+loadtest: install
+	@mkdir -p var && rm -f var/loadtest.sqlite3*
+	@$(LOADTEST_DB) $(PY) manage.py migrate --noinput -v 0
+	@$(LOADTEST_DB) $(PY) manage.py load_demo -v 0
+	@$(LOADTEST_DB) $(PY) scripts/loadtest/run.py $(LOADTEST_ARGS)
 
 clean:
 	@scripts/postgres.sh stop || true

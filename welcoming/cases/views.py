@@ -261,6 +261,8 @@ def _client_context(
         "can_assign": services.assigns_cases(actor, client),
         "handles_rights": access.full and services.handles_rights_requests(actor, client),
         "area_name": client.area.localized("name", language).text if access.full and client.area else "",
+        # notes and tasks belong to an agency: a coordinator without one reads them and writes none
+        "writes_for_agency": bool(actor.agency_ids),
         "note_form": note_form or NoteForm(),
         "task_form": task_form or TaskForm(),
     }
