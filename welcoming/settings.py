@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "welcoming.triage",
     "welcoming.content",
     "welcoming.cases",
+    "welcoming.matching",
     "welcoming.portal",
 ]
 
