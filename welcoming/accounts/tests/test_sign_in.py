@@ -335,3 +335,22 @@ def test_production_mode_requires_two_factor_and_secure_cookies_hsts_and_the_pol
     result = run_manage("shell", "-c", script, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True True True True True 1 [\"'none'\"]"
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_strength_and_older_hashes_are_upgraded(settings: Any) -> None:
+    from argon2 import extract_parameters
+
+    import welcoming.settings as configured
+
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS  # the suite's quick hasher aside
+    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
+
+    encoded = make_password("a-long-password-1")
+    assert encoded.startswith("argon2$argon2id$")
+    parameters = extract_parameters(encoded.removeprefix("argon2"))
+    assert (parameters.memory_cost, parameters.time_cost, parameters.parallelism) == (19 * 1024, 2, 1)
+
+    older = Argon2PasswordHasher().encode("a-long-password-1", Argon2PasswordHasher().salt())
+    upgraded: list[str] = []
+    assert check_password("a-long-password-1", older, setter=upgraded.append)
+    assert upgraded == ["a-long-password-1"]
