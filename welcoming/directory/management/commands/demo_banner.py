@@ -30,6 +30,8 @@ class Command(BaseCommand):
             f"  {url}/api/docs/                           OpenAPI documentation",
             f"  {url}/admin/                              staff: edit the directory",
             f"  {url}/ar/register/                        she registers herself in Arabic and gets a reference",
+            f"  {url}/fr/guides/                          guides, rights, myths and facts",
+            f"  {url}/es/programmes/                      which city programmes could we get? (Fair Entry)",
             f"  {url}/staff/                              case work: clients, referrals, tasks (sign in below)",
             "",
             "Logins (password: " + demo_password() + "):",
