@@ -66,6 +66,7 @@ bench: install
 	@$(BENCH_DB) $(PY) manage.py load_demo -v 0
 	@$(BENCH_DB) $(PY) manage.py bench_triage --services 50000
 	@$(PY) manage.py bench_matching --households 10000 --units 10000
+	@$(PY) manage.py bench_placement --people 35147 --communities 357
 
 # The load run also has a database of its own, fresh each time; never part of `make test`.
 LOADTEST_DB := WELCOMING_ENV=development DATABASE_URL=sqlite:///$(CURDIR)/var/loadtest.sqlite3
