@@ -64,12 +64,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "welcoming.places",
     "welcoming.accounts",
     "welcoming.directory",
     "welcoming.triage",
     "welcoming.content",
     "welcoming.cases",
+    "welcoming.community",
     "welcoming.matching",
     "welcoming.portal",
 ]
@@ -230,4 +233,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}
+
+# Long work (match runs) goes to a task queue kept in the database itself, so it works alike on the
+# embedded SQLite and on PostgreSQL; `manage.py db_worker` runs it (`make demo` starts one).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("WELCOMING_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }

@@ -27,5 +27,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", relaxed_for_api_docs(SpectacularRedocView.as_view(url_name="schema")), name="api-docs"),
     path("", choose_language, name="choose-language"),
-    *i18n_patterns(path("", include("welcoming.portal.urls")), prefix_default_language=True),
+    *i18n_patterns(
+        path("", include("welcoming.portal.urls")),
+        path("offer/", include("welcoming.community.urls")),
+        path("housing/", include("welcoming.matching.urls")),
+        prefix_default_language=True,
+    ),
 ]
