@@ -23,9 +23,14 @@ setup: install
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py load_demo
 
+# The task worker (match runs) runs beside the web server and stops with it.
 demo: setup
 	@$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)
-	@$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@echo "Match runs go to a task worker (manage.py db_worker), started beside the server and stopped with it."
+	@$(PY) manage.py db_worker --no-reload --interval 1 -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: install
 	@$(VENV)/bin/ruff check .

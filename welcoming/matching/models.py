@@ -190,6 +190,14 @@ class MatchRun(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # one run at a time per city and kind: a second start finds the first
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="match_run_one_active_per_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} run of {self.created_at:%Y-%m-%d %H:%M}"

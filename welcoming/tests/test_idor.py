@@ -32,6 +32,9 @@ from welcoming.cases import codes, programme_services, services
 from welcoming.cases.models import Application, Client, Consent, Decision, Document, Note, Referral, Task
 from welcoming.cases.programme_services import Declared
 from welcoming.cases.services import Person
+from welcoming.matching import run_services
+from welcoming.matching.models import Allocation, CheckIn, Request
+from welcoming.matching.tests import run_factories as matching
 from welcoming.places.models import Jurisdiction
 from welcoming.tests.test_role_url_matrix import routes
 
@@ -71,6 +74,7 @@ def world(
     agency_c: Agency,
     caseworker_a: User,
     caseworker_b: User,
+    coordinator: User,
     private_files: Path,
 ) -> World:
     settings.WELCOMING_REQUIRE_2FA = False
@@ -128,6 +132,22 @@ def world(
             "omar_draft": str(draft_b.pk),
         }
     )
+    # each has had a flat through a match run: a placement and its check-ins
+    _run, proposals = matching.done_run(
+        riverton,
+        [(matching.open_request(client), matching.published_offer(riverton), 70.0) for client in (olena, omar)],
+    )
+    for name, proposal in zip(("olena", "omar"), proposals, strict=True):
+        placed = run_services.proposal_confirm(actor=actor_for(coordinator, riverton), proposal=proposal)
+        ids.update(
+            {
+                f"{name}_run": str(proposal.run_id),
+                f"{name}_proposal": str(proposal.pk),
+                f"{name}_allocation": str(placed.pk),
+                f"{name}_check_in": str(placed.check_ins.order_by("due_on").values_list("pk", flat=True)[0]),
+                f"{name}_request": str(proposal.request_id),
+            }
+        )
     return World(olena=olena, omar=omar, ids=ids)
 
 
@@ -186,6 +206,11 @@ PAGE_FORMS: dict[str, dict[str, Any]] = {
     "staff:fair-entry-decide": {"action": "approve", "reason": "Looks right."},
     "staff:fair-entry-renew": {"household_size": "1", "annual_income": "1", "lives_here": "on", "submission": "x"},
     "staff:fair-entry-new": {"household_size": "1", "annual_income": "1", "lives_here": "on", "submission": "y"},
+    "staff:check-in": {"outcome": "ended", "note": "Moved away."},
+    "staff:allocation-end": {"reason": "Moved away."},
+    "staff:proposal-reject": {"reason": "No."},
+    "staff:request-edit": {"adults": "3", "languages": "ar"},
+    "staff:request-close": {"reason": "Moved away."},
 }
 # the methods each page answers; the others get a 405 before any record is looked at
 METHODS: dict[str, tuple[str, ...]] = {
@@ -193,6 +218,9 @@ METHODS: dict[str, tuple[str, ...]] = {
     "staff:fair-entry-upload": ("post",),
     "staff:fair-entry-application": ("get",),
     "staff:document-download": ("get",),
+    "staff:proposal-confirm": ("post",),
+    "staff:proposal-reject": ("post",),
+    "staff:allocation-end": ("post",),
 }
 
 
@@ -245,6 +273,12 @@ OMAR_PAGES: list[tuple[str, dict[str, str]]] = [
     ("staff:fair-entry-upload", {"application_id": "omar_application"}),
     ("staff:fair-entry-renew", {"application_id": "omar_application"}),
     ("staff:document-download", {"document_id": "omar_document"}),
+    ("staff:check-in", {"check_in_id": "omar_check_in"}),
+    ("staff:allocation-end", {"allocation_id": "omar_allocation"}),
+    ("staff:request", {"request_id": "omar_request"}),
+    ("staff:request-edit", {"request_id": "omar_request"}),
+    ("staff:request-close", {"request_id": "omar_request"}),
+    ("staff:client-request-new", {"client_id": "omar"}),
 ]
 
 
@@ -261,6 +295,9 @@ def snapshot(world: World) -> dict[str, Any]:
         "applications": sorted(Application.objects.filter(applicant=omar).values_list("pk", "state")),
         "decisions": sorted(Decision.objects.filter(application__applicant=omar).values_list("pk", "state")),
         "documents": Document.objects.filter(client=omar).count(),
+        "placements": sorted(Allocation.objects.filter(request__client=omar).values_list("pk", "ended_at")),
+        "check-ins": sorted(CheckIn.objects.filter(allocation__request__client=omar).values_list("pk", "done_at")),
+        "requests": sorted(Request.objects.filter(client=omar).values_list("pk", "state", "adults", "note")),
     }
 
 
@@ -428,6 +465,11 @@ OLENA_HIDDEN_PAGES: list[tuple[str, dict[str, str]]] = [
     ("staff:fair-entry-upload", {"application_id": "olena_application"}),
     ("staff:fair-entry-renew", {"application_id": "olena_application"}),
     ("staff:document-download", {"document_id": "olena_document"}),
+    ("staff:check-in", {"check_in_id": "olena_check_in"}),
+    ("staff:allocation-end", {"allocation_id": "olena_allocation"}),
+    ("staff:request", {"request_id": "olena_request"}),
+    ("staff:request-edit", {"request_id": "olena_request"}),
+    ("staff:request-close", {"request_id": "olena_request"}),
 ]
 OLENA_HIDDEN_API: list[tuple[str, str, dict[str, Any] | None]] = [
     ("get", "/api/v1/clients/{olena}/consents/", None),
@@ -449,6 +491,7 @@ OLENA_REFUSED_PAGES = [
     "staff:client-erase",
     "staff:client-export",
     "staff:client-card",
+    "staff:client-request-new",
 ]
 
 
@@ -539,6 +582,11 @@ PERSON_PARAMS = {
     ("staff", "application_id"): "olena_application",
     ("staff", "decision_id"): "olena_decision",
     ("staff", "document_id"): "olena_document",
+    ("staff", "run_id"): "olena_run",
+    ("staff", "proposal_id"): "olena_proposal",
+    ("staff", "allocation_id"): "olena_allocation",
+    ("staff", "check_in_id"): "olena_check_in",
+    ("staff", "request_id"): "olena_request",
     ("cases-api", "id"): "olena",
     ("cases-api", "consent_id"): "olena_consent",
     ("cases-api", "note_id"): "olena_shared_note",
@@ -546,6 +594,9 @@ PERSON_PARAMS = {
     ("fair-entry", "decision_id"): "olena_decision",
 }
 REFERRAL_ROUTES = {"cases-api:referral", "cases-api:referral-transition"}
+# Offers are residents' offers of help, not a newcomer's records: who sees an offerer's details is
+# tested in community/tests/test_offer_staff.py.
+NOT_HERS = {("staff", "offer_id")}
 
 
 def person_urls(ids: dict[str, str]) -> list[tuple[str, str]]:
@@ -560,6 +611,8 @@ def person_urls(ids: dict[str, str]) -> list[tuple[str, str]]:
         ):
             continue
         namespace = route.name.split(":")[0]
+        if any((namespace, param) in NOT_HERS for param in route.params):
+            continue
         kwargs = {}
         for param in route.params:
             key = "olena_referral" if route.name in REFERRAL_ROUTES else PERSON_PARAMS.get((namespace, param))

@@ -31,11 +31,16 @@ from welcoming.accounts.models import Agency, LoginAttempt, Membership, Role, Us
 from welcoming.cases import programme_services, services
 from welcoming.cases.programme_services import Declared
 from welcoming.cases.services import Person
+from welcoming.community import services as offer_services
+from welcoming.community.models import Offer
 from welcoming.content.models import Page
 from welcoming.directory import models as directory
 from welcoming.directory.importer import import_dataset
 from welcoming.directory.packages import read_package
 from welcoming.directory.tests.helpers import EXAMPLES
+from welcoming.matching import run_services
+from welcoming.matching.register import load_demo_housing
+from welcoming.matching.tests import run_factories as matching
 from welcoming.places.models import Area, Jurisdiction
 from welcoming.portal import views as portal_views
 from welcoming.portal.models import ProblemReport
@@ -130,6 +135,17 @@ MATRIX: dict[str, Door] = {
     "portal:register": door(EVERYONE),
     "portal:register-done": door(EVERYONE, token="register_token"),
     "portal:programmes": door(EVERYONE),
+    # --- community offers: public forms; her private links open her offer to anyone who holds them ---
+    "community:start": door(EVERYONE),
+    "community:form": door(EVERYONE, kind="offer_kind"),
+    "community:sent": door(EVERYONE),
+    "community:verify": door(EVERYONE, token="offer_verify_token"),
+    "community:manage": door(EVERYONE, token="offer_manage_token"),
+    "community:change": door(EVERYONE, token="offer_manage_token"),
+    "community:withdraw": door(EVERYONE, token="offer_manage_token"),
+    "community:erase": door(EVERYONE, token="offer_manage_token"),
+    # --- housing: the public "check a flat" (nothing stored) ---
+    "housing:check": door(EVERYONE),
     # --- signing in ---
     "staff:login": door(EVERYONE),
     "staff:logout": door(POST_ONLY),
@@ -177,6 +193,34 @@ MATRIX: dict[str, Door] = {
     "staff:fair-entry-upload": door(POST_ONLY, application_id="application"),
     "staff:fair-entry-renew": door(HOLDERS_ONLY, application_id="application"),
     "staff:document-download": door(HOLDERS_ONLY, document_id="document"),
+    # --- community offers: agency staff see published ones (without who offers them); the coordinator moderates ---
+    "staff:offers": door(expect(ALLOW, anonymous=LOGIN, analyst=DENY)),
+    "staff:offer": door(expect(ALLOW, anonymous=LOGIN, analyst=DENY), offer_id="offer"),
+    "staff:offer-publish": door(expect(METHOD, anonymous=LOGIN), offer_id="offer"),
+    "staff:offer-reject": door(expect(DENY, anonymous=LOGIN, admin=REDIRECT, coordinator=REDIRECT), offer_id="offer"),
+    "staff:offer-erase": door(expect(DENY, anonymous=LOGIN, admin=ALLOW, coordinator=ALLOW), offer_id="offer"),
+    # --- match runs: city-wide, the coordinator's; an analyst reads the list of figures only ---
+    "staff:matching": door(expect(DENY, anonymous=LOGIN, admin=ALLOW, coordinator=ALLOW, analyst=ALLOW)),
+    "staff:run-start": door(POST_ONLY),
+    "staff:run": door(expect(DENY, anonymous=LOGIN, admin=ALLOW, coordinator=ALLOW), run_id="run"),
+    "staff:run-progress": door(expect(DENY, anonymous=LOGIN, admin=ALLOW, coordinator=ALLOW), run_id="run"),
+    "staff:proposal-confirm": door(POST_ONLY, proposal_id="proposal"),
+    "staff:proposal-reject": door(POST_ONLY, proposal_id="proposal"),
+    "staff:allocation-end": door(POST_ONLY, allocation_id="allocation"),
+    # follow-up check-ins: those who hold the household's record (B sees Olena only through a referral)
+    "staff:check-ins": door(CASE_WORK),
+    "staff:check-in": door(
+        expect(ALLOW, anonymous=LOGIN, caseworker_b=HIDDEN, analyst=DENY, volunteer=DENY), check_in_id="check_in"
+    ),
+    # --- housing rules: the check for those who work with clients, the register for the coordinator ---
+    "staff:housing-check": door(CASE_WORK),
+    "staff:housing-register": door(expect(DENY, anonymous=LOGIN, admin=ALLOW, coordinator=ALLOW)),
+    # --- requests: the city's figures for every role; a request itself only for those who hold her record ---
+    "staff:requests": door(SIGNED_IN),
+    "staff:request": door(HOLDERS_ONLY, request_id="request"),
+    "staff:request-edit": door(HOLDERS_ONLY, request_id="request"),
+    "staff:request-close": door(HOLDERS_ONLY, request_id="request"),
+    "staff:client-request-new": door(HOLDERS, client_id="olena"),
     # --- the directory's API (HSDS): public ---
     "hsds:meta": door(EVERYONE),
     "hsds:services": door(EVERYONE),
@@ -257,6 +301,8 @@ ADMIN_MODELS: dict[str, dict[str, dict[str, str]]] = {
     "content.page": {},
     "cases.programme": {},
     "portal.problemreport": {},
+    "matching.housingpolicy": {},
+    "matching.buildingissue": {},
 }
 
 
@@ -443,8 +489,35 @@ def world(
     LoginAttempt.objects.create(username="sam", address="192.0.2.1", at=timezone.now())
     directory.OrganizationEditor.objects.create(user=spare, organization=service.organization)
     ProblemReport.objects.create(jurisdiction=riverton, service=service, kind="hours", language="en")
+    # a published offer of blankets, with her two links
+    offer = offer_services.offer_submit(
+        jurisdiction=riverton,
+        kind="goods",
+        facts={"item": "blanket", "capacity": 4, "condition": "good", "area": Area.objects.get(code="old-town")},
+        contact=offer_services.Contact(name="Maria Lopez", email="maria@example.org"),
+        language="en",
+    )
+    Offer.objects.filter(pk=offer.pk).update(
+        verify_token_hash=offer_services.token_hash("world-verify-token"),
+        manage_token_hash=offer_services.token_hash("world-manage-token"),
+    )
+    offer_services.offer_verify(jurisdiction=riverton, token="world-verify-token")
+    offer_services.offer_publish(actor=actor_for(cast["coordinator"], riverton), offer=offer)
+    load_demo_housing(riverton)  # the city's housing rules and building register
+    # a flat proposed to Olena by a match run, confirmed: her placement and its check-ins
+    _run, (proposal,) = matching.done_run(
+        riverton, [(matching.open_request(olena), matching.published_offer(riverton), 80.0)]
+    )
+    allocation = run_services.proposal_confirm(actor=actor_for(cast["coordinator"], riverton), proposal=proposal)
+    check_in = allocation.check_ins.order_by("due_on").first()
+    assert check_in is not None
 
     values = {
+        "run": str(proposal.run_id),
+        "request": str(proposal.request_id),
+        "proposal": str(proposal.pk),
+        "allocation": str(allocation.pk),
+        "check_in": str(check_in.pk),
         "olena": str(olena.pk),
         "olena_code": olena.code or "",
         "other": str(other.pk),
@@ -457,6 +530,10 @@ def world(
         "document": str(document.pk),
         "pending_reference": reference,
         "register_token": portal_views._done_signer(riverton.code).sign(reference),
+        "offer": str(offer.pk),
+        "offer_kind": "goods",
+        "offer_verify_token": "world-verify-token",
+        "offer_manage_token": "world-manage-token",
         "service": str(service.pk),
         "service_type": str(_content_type_id(directory.Service)),
         "organization": str(service.organization_id),

@@ -185,11 +185,13 @@ BANNED = (
     "sin_number",
     "ssn",
 )
-# HSDS fields about organisations and services, not people: legal form, tax form, active or not
+# HSDS fields about organisations and services, not people: legal form, tax form, active or not;
+# and the task queue's record of whether a background task has run
 ALLOWED = {
     ("directory.organization", "legal_status"),
     ("directory.organization", "tax_status"),
     ("directory.service", "status"),
+    ("django_tasks_database.dbtaskresult", "status"),
 }
 
 

@@ -9,9 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from welcoming.accounts.models import User
 from welcoming.cases.demo import load_demo_cases
 from welcoming.cases.programme_services import load_demo_programmes
+from welcoming.community.demo import load_demo_offers
 from welcoming.content.demo import load_demo_content
 from welcoming.directory.demo_city import load_demo
 from welcoming.directory.models import Organization, OrganizationEditor
+from welcoming.matching.register import load_demo_housing
+from welcoming.matching.request_demo import load_demo_requests
 from welcoming.places.models import Jurisdiction
 
 DEMO_PASSWORD_DEFAULT = "welcoming-demo"  # noqa: S105 - the documented demo password
@@ -38,6 +41,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{jurisdiction.code}: {pages} guides, rights and myths pages.")
             if programmes := load_demo_programmes(jurisdiction):
                 self.stdout.write(f"{jurisdiction.code}: {programmes} Fair Entry programmes.")
+            if jurisdiction.code == "riverton" and (issues := load_demo_housing(jurisdiction)):
+                self.stdout.write(f"{jurisdiction.code}: {issues} building register issues and the housing rules.")
         admin, made = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
         if made or not admin.check_password(demo_password()):
             admin.set_password(demo_password())
@@ -66,3 +71,9 @@ class Command(BaseCommand):
             if cases.agencies or cases.users or cases.clients:
                 summary = f"{cases.agencies} agencies, {cases.users} staff users, {cases.clients} clients"
                 self.stdout.write(f"{jurisdiction.code}: {summary} created.")
+            # after the staff: the city's coordinator publishes them
+            if offers := load_demo_offers(jurisdiction):
+                self.stdout.write(f"{jurisdiction.code}: {offers} community offers.")
+            # after the clients, the offers and the housing rules: what the households wait for
+            if requests := load_demo_requests(jurisdiction):
+                self.stdout.write(f"{jurisdiction.code}: {requests} requests from clients' needs.")
