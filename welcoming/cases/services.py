@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -586,6 +587,7 @@ def client_merge(*, actor: Actor, keep: Client, duplicate: Client) -> Client:
     for related in (NeedsAssessment, Consent, Referral, Note, Task, Document):
         related.objects.filter(client=duplicate).update(client=keep)
     duplicate.applications.update(applicant=keep)  # Fair Entry
+    duplicate.requests.update(client=keep)  # what she waits for from the community (matching)
     filled = []
     for name in PERSON_FIELDS:
         if not getattr(keep, name) and getattr(duplicate, name):
@@ -640,6 +642,16 @@ def client_erase(*, actor: Actor, client: Client) -> Client:
         document.file.delete(save=False)
         document.delete()
     Consent.objects.filter(client=client).delete()
+    # what she waited for stays only as a kind, its dates and what came of it; open ones leave matching
+    from welcoming.matching.models import CheckIn, Request  # matching builds on cases, not the reverse
+
+    requests = Request.objects.filter(client=client)
+    requests.filter(state=Request.State.OPEN).update(state=Request.State.CLOSED, closed_at=timezone.now())
+    requests.update(
+        monthly_income="", note="", children=[], languages=[], items={}, profession="", school_area=None, work_area=None
+    )
+    Request.areas.through.objects.filter(request__client=client).delete()
+    CheckIn.objects.filter(allocation__request__client=client).update(note="")
     selectors.audit_client(actor, AuditEntry.Action.ERASE, client, list(PERSON_FIELDS), "erasure on request")
     return client
 
@@ -717,6 +729,40 @@ def subject_access_export(*, actor: Actor, client: Client) -> dict[str, Any]:
             }
             for a in client.applications.all()
         ],
+        "requests": [
+            {
+                "kind": r.kind,
+                "state": r.state,
+                "waiting_since": r.waiting_since.isoformat(),
+                "adults": r.adults,
+                "children": r.children,
+                "monthly_income": r.monthly_income,
+                "step_free": r.step_free,
+                "pets": r.pets,
+                "max_rent": _plain(r.max_rent),
+                "languages": r.languages,
+                "items": r.items,
+                "profession": r.profession,
+                "sector": r.sector,
+                "skills": r.skills,
+                "note": r.note,
+                "placements": [
+                    {
+                        "offer": a.offer.title,
+                        "units": a.units,
+                        "item": a.item,
+                        "at": a.created_at.isoformat(),
+                        "ended_at": _plain(a.ended_at),
+                        "check_ins": [
+                            {"due_on": c.due_on.isoformat(), "outcome": c.outcome, "note": c.note}
+                            for c in a.check_ins.all()
+                        ],
+                    }
+                    for a in r.allocations.all()
+                ],
+            }
+            for r in client.requests.prefetch_related("allocations__offer", "allocations__check_ins")
+        ],
         "access_log": [
             {"at": e.at.isoformat(), "who": e.username, "action": e.action, "fields": e.fields, "purpose": e.purpose}
             for e in AuditEntry.objects.filter(client_id=client.pk).order_by("at", "id")
@@ -725,6 +771,8 @@ def subject_access_export(*, actor: Actor, client: Client) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
     return value.isoformat() if isinstance(value, dt.date) else value
 
 

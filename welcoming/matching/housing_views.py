@@ -155,6 +155,7 @@ def staff_check(request: StaffRequest) -> HttpResponse:
         "policy_lines": policy_lines,
         "policy_row": HousingPolicy.objects.filter(jurisdiction=jurisdiction).first(),
         "may_edit_policy": actor.is_admin,
+        "may_keep_register": register.may_keep_register(actor),
     }
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
