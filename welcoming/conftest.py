@@ -152,3 +152,22 @@ def private_files(tmp_path: Path, settings: Any) -> Iterator[Path]:
     file_field.storage = FileSystemStorage(location=tmp_path, base_url=None)
     yield tmp_path
     file_field.storage = kept
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright, for the browser tests of one module."""
+    from welcoming.tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def no_csp_violations() -> Iterator[None]:
+    """A page that breaks the Content Security Policy fails the test that opened it."""
+    from welcoming.tests import browser
+
+    browser.violations.clear()
+    yield
+    assert browser.violations == []

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from welcoming.community import kinds, vocab
 from welcoming.community.models import Offer
 from welcoming.places.models import Area, Jurisdiction
-from welcoming.portal.forms import PHONE_CHARACTERS, ascii_digits, spoken_language_choices
+from welcoming.portal.forms import ascii_digits, clean_phone, spoken_language_choices
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -269,15 +269,7 @@ class OfferForm(forms.Form):
         return " ".join(self.cleaned_data["organisation"].split())
 
     def clean_phone(self) -> str:
-        phone = " ".join(ascii_digits(self.cleaned_data["phone"]).split())
-        if not phone:
-            return ""
-        digits = sum(ch.isdigit() for ch in phone)
-        if not PHONE_CHARACTERS.match(phone) or not 6 <= digits <= 15:
-            raise forms.ValidationError(
-                _("Write your phone number with its digits only, for example +1 613 555 0101, or leave it empty.")
-            )
-        return phone
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

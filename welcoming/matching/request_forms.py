@@ -5,14 +5,13 @@ come back next to their fields (`request_views._show`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from welcoming.cases.forms import LANGUAGE_TAG
+from welcoming.cases.forms import language_codes
 from welcoming.community import vocab
 from welcoming.matching.request_selectors import HOUSEHOLD_KINDS
 
@@ -148,15 +147,7 @@ class RequestForm(forms.Form):
         )
 
     def clean_languages(self) -> list[str]:
-        raw = self.cleaned_data.get("languages") or ""
-        codes = [part.strip().lower() for part in re.split(r"[,;،\s]+", raw) if part.strip()]
-        wrong = [code for code in codes if not LANGUAGE_TAG.match(code)]
-        if wrong:
-            raise forms.ValidationError(
-                _("These are not language codes: %(codes)s. Write codes like ar, uk or fa."),
-                params={"codes": ", ".join(wrong)},
-            )
-        return list(dict.fromkeys(codes))
+        return language_codes(self.cleaned_data.get("languages") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

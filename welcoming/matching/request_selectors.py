@@ -77,10 +77,8 @@ NEED_SKILLS: dict[str, tuple[str, ...]] = {
     "community": ("language_practice",),
 }
 
-# what a request's page and the list reveal of her, for the audit log
-REQUEST_FIELDS = (
-    "kind",
-    "waiting_since",
+# the facts of a request (its services take them as keyword arguments)
+FACTS = (
     "adults",
     "couple",
     "children",
@@ -97,7 +95,10 @@ REQUEST_FIELDS = (
     "profession",
     "sector",
     "note",
+    "waiting_since",
 )
+# what a request's page and the list reveal of her, for the audit log
+REQUEST_FIELDS = ("kind", *FACTS)
 LIST_FIELDS = ("kind", "waiting_since", "adults", "children", "items", "profession", "sector", "skills")
 
 

@@ -59,25 +59,7 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 MAX_PEOPLE = 20
 MAX_QUANTITY = 99
 
-FACTS = (
-    "adults",
-    "couple",
-    "children",
-    "monthly_income",
-    "step_free",
-    "pets",
-    "max_rent",
-    "areas",
-    "school_area",
-    "work_area",
-    "languages",
-    "items",
-    "skills",
-    "profession",
-    "sector",
-    "note",
-    "waiting_since",
-)
+FACTS = selectors.FACTS
 # the plain columns among the facts (areas is a many-to-many, the two areas are foreign keys)
 COLUMNS = tuple(f for f in FACTS if f not in ("areas", "school_area", "work_area"))
 

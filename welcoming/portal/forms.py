@@ -84,6 +84,19 @@ SORANI = {
 PHONE_CHARACTERS = re.compile(r"^[0-9+()./\s-]+$")
 
 
+def clean_phone(raw: str) -> str:
+    """A phone number as she typed it, in any digits, checked for its characters and length; "" if none."""
+    phone = " ".join(ascii_digits(raw).split())
+    if not phone:
+        return ""
+    digits = sum(ch.isdigit() for ch in phone)
+    if not PHONE_CHARACTERS.match(phone) or not 6 <= digits <= 15:
+        raise forms.ValidationError(
+            _("Write your phone number with its digits only, for example +1 613 555 0101, or leave it empty.")
+        )
+    return phone
+
+
 def ascii_digits(text: str) -> str:
     """Arabic-Indic and Persian digits (٠١٢, ۰۱۲) as 0-9, so a number is the same whichever keyboard typed it."""
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
@@ -192,15 +205,7 @@ class RegisterForm(forms.Form):
         return cleaned
 
     def clean_phone(self) -> str:
-        phone = " ".join(ascii_digits(self.cleaned_data["phone"]).split())
-        if not phone:
-            return ""
-        digits = sum(ch.isdigit() for ch in phone)
-        if not PHONE_CHARACTERS.match(phone) or not 6 <= digits <= 15:
-            raise forms.ValidationError(
-                _("Write your phone number with its digits only, for example +1 613 555 0101, or leave it empty.")
-            )
-        return phone
+        return clean_phone(self.cleaned_data["phone"])
 
 
 class ConsentForm(forms.Form):

@@ -5,50 +5,21 @@ all under the site's Content Security Policy, without serious accessibility prob
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client as DjangoClient
-
-# Playwright's synchronous API runs an event loop in this thread; the ORM calls here are still
-# plain blocking calls made before and after the browser acts.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from welcoming.accounts.models import User
 from welcoming.matching.models import MatchRun
 from welcoming.matching.tests import run_factories as make
 from welcoming.matching.tests.run_factories import work_off_the_queue
 from welcoming.places.models import Jurisdiction
+from welcoming.tests.browser import DESKTOP, open_page, serious_violations
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
-
-pytestmark = [pytest.mark.django_db(transaction=True)]
-
-violations: list[str] = []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Chromium is missing: make test installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(autouse=True)
-def no_csp_violations() -> Iterator[None]:
-    violations.clear()
-    yield
-    assert violations == []
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_csp_violations")]
 
 
 @pytest.fixture
@@ -65,23 +36,9 @@ def signed_in_page(
 ) -> Page:
     django = DjangoClient()
     django.force_login(user)
-    context = browser.new_context(
-        java_script_enabled=javascript, viewport={"width": 1024, "height": 800}, bypass_csp=bypass_csp
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": django.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": city,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
-    )
+    page = open_page(browser, javascript, bypass_csp, viewport=DESKTOP)
+    cookie = django.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": city}])
     return page
 
 
@@ -112,13 +69,6 @@ def test_the_coordinator_starts_a_run_and_its_page_follows_it_to_the_proposals(
     page.wait_for_selector("text=Confirmed: the units are allocated")
     assert page.get_by_role("button", name="End the placement").count() == 1
     page.context.close()
-
-
-def serious_violations(page: Page) -> list[str]:
-    assert AXE.exists(), "axe-core is missing: make test installs it with npm"
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("axe.run(document).then(r => r.violations.map(v => [v.impact, v.id, v.nodes.length]))")
-    return [f"{impact} {rule} ({count})" for impact, rule, count in found if impact in ("serious", "critical")]
 
 
 def test_the_matching_run_and_check_in_pages_have_no_serious_accessibility_problems(

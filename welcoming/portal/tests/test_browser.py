@@ -4,69 +4,21 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Browser
 
-# Playwright's synchronous API runs an event loop in this thread; the ORM calls here are still
-# plain blocking calls made before and after the browser acts.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from welcoming.tests.browser import open_page, serious_violations
 
-from playwright.sync_api import Browser, Page, sync_playwright
-
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-]
-
-pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Chromium is missing: make test installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        yield launched
-        launched.close()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_csp_violations")]
 
 
 @pytest.fixture
 def city(live_server: Any) -> str:
     call_command("load_demo", stdout=io.StringIO())
     return str(live_server.url)
-
-
-def open_page(browser: Browser, javascript: bool = True, bypass_csp: bool = False) -> Page:
-    context = browser.new_context(
-        java_script_enabled=javascript, viewport={"width": 360, "height": 740}, bypass_csp=bypass_csp
-    )
-    page = context.new_page()
-    # every page is served with a Content Security Policy: a violation is a defect
-    page.on(
-        "console",
-        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
-    )
-    return page
-
-
-violations: list[str] = []
-
-
-@pytest.fixture(autouse=True)
-def no_csp_violations() -> Iterator[None]:
-    violations.clear()
-    yield
-    assert violations == []
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
@@ -160,16 +112,6 @@ def test_the_results_open_offline_after_one_visit(browser: Browser, city: str) -
     assert page.locator("li.result").count() >= 3
     assert "يساعد في: الصحة" in page.locator("li.result").first.inner_text()
     page.context.close()
-
-
-AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def serious_violations(page: Page) -> list[str]:
-    assert AXE.exists(), "axe-core is missing: make test installs it with npm"
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("axe.run(document).then(r => r.violations.map(v => [v.impact, v.id, v.nodes.length]))")
-    return [f"{impact} {rule} ({count})" for impact, rule, count in found if impact in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
