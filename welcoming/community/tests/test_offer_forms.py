@@ -56,8 +56,10 @@ def test_each_kind_asks_only_its_own_questions_and_takes_a_complete_answer(
     assert Offer.objects.get().kind == kinds.KIND_SLUGS[kind]
 
 
+# a number out of its range: the message with its range appended ("...|0|12"), as its translation has placeholders
+RANGE_MSGID = "Write a number between %(low)d and %(high)d."
 BAD = [
-    ("housing", {"bedrooms": "two"}, "bedrooms", "Write a number between 0 and 12."),
+    ("housing", {"bedrooms": "two"}, "bedrooms", f"{RANGE_MSGID}|0|12"),
     ("housing", {"rent_monthly": ""}, "rent_monthly", "Write the rent per month. Write 0 if you ask no rent."),
     ("housing", {"rent_monthly": "cheap"}, "rent_monthly", "Write the rent per month as a number, for example 950."),
     ("housing", {"address": ""}, "address", "Write the address of the home: street, number and postal code."),
@@ -81,17 +83,17 @@ BAD = [
         "available_from",
         "Write the date as year-month-day, for example 2026-05-01.",
     ),
-    ("room", {"beds": "0"}, "beds", "Write a number between 1 and 20."),
+    ("room", {"beds": "0"}, "beds", f"{RANGE_MSGID}|1|20"),
     ("room", {"languages": []}, "languages", "Tick at least one language you speak."),
     ("room", {"duration_weeks": ""}, "duration_weeks", "Write for how many weeks you can host."),
     ("goods", {"item": "piano"}, "item", "Choose what you are giving."),
-    ("goods", {"capacity": "0"}, "capacity", "Write a number between 1 and 500."),
+    ("goods", {"capacity": "0"}, "capacity", f"{RANGE_MSGID}|1|500"),
     ("goods", {"condition": ""}, "condition", "Choose the condition."),
     ("goods", {"area": ""}, "area", "Choose the neighbourhood where it can be picked up."),
     ("time", {"skills": []}, "skills", "Tick at least one thing you can help with."),
-    ("time", {"hours_per_week": "100"}, "hours_per_week", "Write a number between 1 and 60."),
+    ("time", {"hours_per_week": "100"}, "hours_per_week", f"{RANGE_MSGID}|1|60"),
     ("mentoring", {"profession": ""}, "profession", "Write your profession."),
-    ("mentoring", {"capacity": "50"}, "capacity", "Write a number between 1 and 10."),
+    ("mentoring", {"capacity": "50"}, "capacity", f"{RANGE_MSGID}|1|10"),
     ("work", {"paid": "no"}, "paid", "A job or short-term work must be paid. Only an internship may be unpaid."),
     ("work", {"job_type": "internship"}, "paid", "Say whether the internship is paid."),
     ("work", {"sector": ""}, "sector", "Choose the sector."),
@@ -119,7 +121,10 @@ def test_a_wrong_answer_is_refused_with_a_message_that_says_where_and_keeps_her_
     assert response.status_code == 400
     page = response.content.decode()
     assert '<html lang="uk" dir="ltr">' in page
-    params = {"start": str(SOON + dt.timedelta(days=30))} if "%(start)s" in message else {}
+    params: dict[str, Any] = {"start": str(SOON + dt.timedelta(days=30))} if "%(start)s" in message else {}
+    if message.startswith(RANGE_MSGID):
+        message, low, high = message.split("|")
+        params.update(low=int(low), high=int(high))
     assert errors_of(page) == {field: in_language("uk", message, **params).replace("'", "&#x27;")}
     # the answer in error is marked, for screen readers too
     marked = re.search(rf'<(input|select|textarea)[^>]*name="{field}"[^>]*aria-invalid="true"', page)
