@@ -18,7 +18,7 @@ import csv
 import math
 import zipfile
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ def real(value: str) -> float:
     return number
 
 
-def _raw_rows(path: Path) -> Iterable[list[str]]:
+def _raw_rows(path: Path) -> Generator[list[str], None, None]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -170,10 +170,13 @@ class Columns:
 
 def read_header(path: Path) -> list[str]:
     """The names in the first row, stripped; a `TableError` if the file cannot be read."""
+    rows = _raw_rows(path)
     try:
-        return [cell.strip() for cell in next(iter(_raw_rows(path)), [])]
+        return [cell.strip() for cell in next(rows, [])]
     except (UnicodeDecodeError, csv.Error, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise TableError([f"{path.name}: cannot be read as UTF-8 CSV or XLSX ({exc})"]) from exc
+    finally:
+        rows.close()  # the file, or the workbook, at once
 
 
 def read_columns(path: Path, columns: Sequence[Column]) -> Columns:
@@ -205,6 +208,8 @@ def _fast_columns(path: Path, columns: Sequence[Column], positions: dict[str, in
     import pandas as pd
 
     read = sorted(set(positions.values()))
+    if not read:
+        return None
     numeric = {positions[c.name] for c in columns if c.name in positions and c.parse in _NUMBERS}
     try:
         frame = pd.read_csv(

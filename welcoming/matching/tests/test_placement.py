@@ -5,8 +5,9 @@ import random
 
 import numpy as np
 import pytest
+from ortools.linear_solver import pywraplp
 
-from welcoming.matching.placement import Community, Family, Pairs, Plan, compatibility, place
+from welcoming.matching.placement import Community, Family, Pairs, Plan, _Problem, compatibility, place
 
 NOT_ALLOWED = float("nan")
 
@@ -238,3 +239,64 @@ def test_a_solve_cut_short_by_its_time_limit_still_gives_a_plan_between_greedy_a
     # how long it takes is for bench_placement to print, not for a test to time
     plan = place(families, communities, Pairs.from_matrix(scores), time_limit=1.5, workers=1)
     assert plan.greedy_objective <= plan.objective <= plan.upper_bound
+
+
+def lp_optimum(families: list[Family], communities: list[Community], scores: np.ndarray) -> float:
+    """The LP relaxation over every allowed pair with every capacity and limit, solved whole by GLOP."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    shares = {}
+    for f, family in enumerate(families):
+        for c, community in enumerate(communities):
+            fits = family.size <= community.capacity and all(
+                family.uses.get(name, 0) <= limit for name, limit in community.limits.items()
+            )
+            if np.isfinite(scores[f, c]) and scores[f, c] > 0 and fits:
+                shares[f, c] = solver.NumVar(0, 1, "")
+    for f in range(len(families)):
+        solver.Add(sum(x for (g, _), x in shares.items() if g == f) <= 1)
+    for c, community in enumerate(communities):
+        solver.Add(sum(families[f].size * x for (f, d), x in shares.items() if d == c) <= community.capacity)
+        for name, limit in community.limits.items():
+            solver.Add(sum(families[f].uses.get(name, 0) * x for (f, d), x in shares.items() if d == c) <= limit)
+    solver.Maximize(sum(float(scores[f, c]) * x for (f, c), x in shares.items()))
+    assert solver.Solve() == pywraplp.Solver.OPTIMAL
+    return float(solver.Objective().Value())
+
+
+def test_with_other_limits_the_bound_is_the_lp_over_every_pair_below_the_bound_in_people_alone() -> None:
+    rng = random.Random(12)
+    for _ in range(6):
+        families = [Family(f"f{n}", rng.randint(1, 7), uses={"school": rng.randint(0, 4)}) for n in range(70)]
+        communities = [
+            Community(f"c{n}", rng.randint(10, 60), limits={"school": rng.randint(0, 25)} if n % 4 else {})
+            for n in range(9)
+        ]
+        scores = np.array([[rng.uniform(-2, 10) for _ in communities] for _ in families])
+        # A model too large for CP-SAT to see whole: the bound is the LP's alone.
+        plan = place(families, communities, Pairs.from_matrix(scores), time_limit=10, workers=1, max_model_pairs=50)
+        assert plan.upper_bound == pytest.approx(lp_optimum(families, communities, scores), rel=1e-6)
+        people_only = place(
+            [Family(f.id, f.size) for f in families],
+            [Community(c.id, c.capacity) for c in communities],
+            Pairs.from_matrix(scores),
+            time_limit=2,
+            workers=1,
+            max_model_pairs=50,
+        )
+        assert plan.objective <= plan.upper_bound <= people_only.lp_bound + 1e-6
+        for community in communities:
+            for name, (used, limit) in plan.use[community.id].items():
+                assert used <= limit, (community.id, name)
+        assert plan.repaired == 0
+
+
+def test_a_plan_over_a_limit_is_mended_by_taking_out_its_lowest_scoring_families_first() -> None:
+    families = [Family("a", 1, uses={"school": 2}), Family("b", 1, uses={"school": 1}), Family("c", 1)]
+    communities = [Community("X", 3, limits={"school": 2})]
+    problem = _Problem.build(families, communities, Pairs.from_matrix(np.array([[5.0], [1.0], [2.0]])))
+    everyone = np.array([int(np.flatnonzero(problem.fam == f)[0]) for f in range(3)])
+    assert problem.over(everyone).tolist() == [True]
+    mended, taken_out = problem.repair(everyone)
+    assert taken_out == 1
+    assert mended.tolist() == [everyone[0], -1, everyone[2]]  # b, the lowest score, leaves; a and c fit
+    assert problem.over(mended).tolist() == [False]

@@ -132,7 +132,7 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=35_147)
         parser.add_argument("--communities", type=int, default=357)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--time-limit", type=float, default=50.0, help="seconds for the whole solve (default 50)")
+        parser.add_argument("--time-limit", type=float, default=30.0, help="seconds for the whole solve (default 30)")
         parser.add_argument("--workers", type=int, default=0, help="CP-SAT threads (0: the machine's cores)")
         parser.add_argument("--people-only", action="store_true", help="capacities in people only, no school places")
         parser.add_argument("--write-inputs", type=Path, metavar="DIR", help="write F.csv, K.csv, S.csv; no solve")
