@@ -14,19 +14,17 @@ import secrets
 import uuid
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from welcoming.community import kinds, selectors, services
 from welcoming.community.forms import EraseMineForm, OfferForm, WithdrawForm
 from welcoming.community.models import Offer
 from welcoming.places.models import Jurisdiction
-from welcoming.portal.views import _address as request_address
 from welcoming.portal.views import _base as portal_frame
+from welcoming.portal.views import within_hourly_limit
 
 # A bounded check against a flood of unconfirmed offers from one connection: enough for a parish
 # office or a library computer where several people offer in an hour, too few to fill the queue.
@@ -106,7 +104,7 @@ def offer_form(request: HttpRequest, kind: str) -> HttpResponse:
     form = OfferForm(request.POST, kind=offer_kind, jurisdiction=jurisdiction, language=language)
     if not form.is_valid():
         return render(request, "community/form.html", {**context, "form": form}, status=400)
-    if not _submission_allowed(request):
+    if not within_hourly_limit(request, "community.offer", OFFERS_PER_ADDRESS_PER_HOUR):
         return render(request, "community/busy.html", context, status=429)
     data = form.cleaned_data
     try:
@@ -133,19 +131,6 @@ def _submission(request: HttpRequest) -> uuid.UUID:
     answers = sorted((name, request.POST.getlist(name)) for name in request.POST if name != "csrfmiddlewaretoken")
     digest = hashlib.sha256(json.dumps(answers, ensure_ascii=False).encode("utf-8")).digest()
     return uuid.UUID(bytes=digest[:16])
-
-
-def _submission_allowed(request: HttpRequest) -> bool:
-    """Counts offers per address in fixed one-hour windows, in the cache only and under a keyed hash:
-    the address itself is never stored."""
-    key = "community:offer:" + salted_hmac("welcoming.community.offer.rate", request_address(request)).hexdigest()
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between the two calls
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count <= OFFERS_PER_ADDRESS_PER_HOUR
 
 
 def sent(request: HttpRequest) -> HttpResponse:

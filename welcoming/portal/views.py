@@ -259,7 +259,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "portal/register_consent.html",
             {**context, "form": form, "consent": consent, "answers": _answers(form, language)},
         )
-    if not _registration_allowed(request):
+    if not within_hourly_limit(request, "portal.register", REGISTRATIONS_PER_ADDRESS_PER_HOUR):
         return render(request, "portal/register_busy.html", context, status=429)
     data = form.cleaned_data
     sms = bool(consent.cleaned_data["sms"] and data["phone"])
@@ -340,17 +340,17 @@ def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _registration_allowed(request: HttpRequest) -> bool:
-    """Counts registrations per address in fixed one-hour windows, in the cache only and under a keyed
-    hash: the address itself is never stored."""
-    key = "portal:register:" + salted_hmac("welcoming.portal.register.rate", _address(request)).hexdigest()
+def within_hourly_limit(request: HttpRequest, scope: str, limit: int) -> bool:
+    """Counts the requests of one kind (`scope`) per address in fixed one-hour windows, in the cache
+    only and under a keyed hash: the address itself is never stored."""
+    key = f"{scope}:" + salted_hmac(f"welcoming.{scope}.rate", _address(request)).hexdigest()
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)
     except ValueError:  # the window ended between the two calls
         cache.set(key, 1, timeout=3600)
         count = 1
-    return count <= REGISTRATIONS_PER_ADDRESS_PER_HOUR
+    return count <= limit
 
 
 def _answers(form: RegisterForm, language: str) -> list[dict[str, Any]]:

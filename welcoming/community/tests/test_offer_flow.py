@@ -6,34 +6,20 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client as Browser
 
 from welcoming.accounts.models import AuditEntry, User
 from welcoming.community.models import Offer, Offerer
-from welcoming.community.tests.helpers import answers, in_language, key_of, links_in, make_areas, send
+from welcoming.community.tests.helpers import answers, in_language, key_of, links_in, send
 from welcoming.lib.addresses import building_index
 from welcoming.places.models import Area, Jurisdiction
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_earlier_offers_counted() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def areas(riverton: Jurisdiction) -> dict[str, Area]:
-    return make_areas(riverton)
 
 
 PUBLISHED_CHANGE_NOTE = (

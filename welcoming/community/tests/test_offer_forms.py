@@ -5,34 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client as Browser
 
 from welcoming.community import kinds, services
 from welcoming.community.models import Offer
-from welcoming.community.tests.helpers import answers, in_language, make_areas, send
+from welcoming.community.tests.helpers import answers, in_language, send
 from welcoming.community.views import OFFERS_PER_ADDRESS_PER_HOUR
 from welcoming.places.models import Area, Jurisdiction
 
 pytestmark = pytest.mark.django_db
 
 SOON = dt.date.today() + dt.timedelta(days=20)
-
-
-@pytest.fixture(autouse=True)
-def no_earlier_offers_counted() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def areas(riverton: Jurisdiction) -> dict[str, Area]:
-    return make_areas(riverton)
 
 
 def errors_of(page: str) -> dict[str, str]:

@@ -17,7 +17,6 @@ from welcoming.accounts.actors import actor_for
 from welcoming.accounts.models import AuditEntry, User
 from welcoming.community import services
 from welcoming.community.models import Offer, Offerer
-from welcoming.community.tests.helpers import make_areas
 from welcoming.lib.addresses import building_index
 from welcoming.matching.models import BuildingIssue
 from welcoming.places.models import Area, Jurisdiction
@@ -64,11 +63,6 @@ def offer(
         Offer.objects.filter(pk=made.pk).update(state=state)
         made.refresh_from_db()
     return made
-
-
-@pytest.fixture
-def areas(riverton: Jurisdiction) -> dict[str, Area]:
-    return make_areas(riverton)
 
 
 def test_the_queue_shows_pending_offers_first_the_longest_waiting_first_with_counts_per_state(
