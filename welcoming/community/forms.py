@@ -315,6 +315,18 @@ class WithdrawForm(forms.Form):
     )
 
 
+class LostLinkForm(forms.Form):
+    use_required_attribute = False
+    email = forms.EmailField(
+        max_length=254,
+        label=_("Your e-mail address"),
+        error_messages={
+            "required": _("Write your e-mail address, for example maria@example.org."),
+            "invalid": _("Write your e-mail address, for example maria@example.org."),
+        },
+    )
+
+
 class EraseMineForm(forms.Form):
     use_required_attribute = False
     confirm = forms.BooleanField(

@@ -164,9 +164,9 @@ def _public_audit(action: str, offer: Offer, fields: list[str], purpose: str) ->
     )
 
 
-def _link(name: str, token: str, language: str, jurisdiction: Jurisdiction) -> str:
+def _link(name: str, token: str | None, language: str, jurisdiction: Jurisdiction) -> str:
     with translation.override(language):
-        path = reverse(f"community:{name}", args=[token])
+        path = reverse(f"community:{name}", args=[token] if token else [])
     query = "" if jurisdiction.code == settings.WELCOMING_DEFAULT_JURISDICTION else f"?jurisdiction={jurisdiction.code}"
     return f"{settings.WELCOMING_BASE_URL}{path}{query}"
 
@@ -190,6 +190,7 @@ def _mail_context(offer: Offer) -> dict[str, Any]:
         "offer": kinds.describe(offer, language),
         "city": offer.jurisdiction.localized("name", language).text,
         "verify_days": VERIFY_DAYS,
+        "lost_link": _link("lost-link", None, offer.offerer.language, offer.jurisdiction),
     }
 
 
@@ -314,6 +315,34 @@ def offer_verify(*, jurisdiction: Jurisdiction, token: str) -> Offer:
     offer.save(update_fields=["state", "verified_at", "updated_at"])
     _public_audit(AuditEntry.Action.UPDATE, offer, ["state"], "e-mail address confirmed")
     return offer
+
+
+@transaction.atomic
+def offer_links_send(*, jurisdiction: Jurisdiction, email: str, language: str) -> int:
+    """She lost her private link: every offer made with this e-mail address, but withdrawn ones, gets a
+    new link, sent to that address (never shown on the page), and the old links stop working. Returns
+    how many offers were sent; the page says the same whatever the answer, so nobody learns from it
+    whether an address made offers."""
+    offers = list(
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("offerer", "jurisdiction")
+        .filter(jurisdiction=jurisdiction, offerer__email_index=email_index(email))
+        .exclude(state=Offer.State.WITHDRAWN)
+        .order_by("created_at")
+    )
+    if not offers:
+        return 0
+    links = []
+    for offer in offers:
+        token, offer.manage_token_hash = _new_token()
+        offer.save(update_fields=["manage_token_hash", "updated_at"])
+        _public_audit(AuditEntry.Action.UPDATE, offer, ["manage_token_hash"], "private link sent again")
+        described = kinds.describe(offer, kinds.known_language(offer.offerer.language))
+        links.append({"offer": described, "link": _link("manage", token, offer.offerer.language, jurisdiction)})
+    first = offers[0].offerer
+    city = jurisdiction.localized("name", kinds.known_language(first.language)).text
+    _mail(first, "links", {"name": first.name, "city": city, "links": links})
+    return len(offers)
 
 
 @dataclass(frozen=True)

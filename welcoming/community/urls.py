@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.start, name="start"),
     path("sent/", views.sent, name="sent"),
     path("verify/<str:token>/", views.verify, name="verify"),
+    path("manage/", views.lost_link, name="lost-link"),
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/change/", views.change, name="change"),
     path("manage/<str:token>/withdraw/", views.withdraw, name="withdraw"),

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from welcoming.community import kinds, selectors, services
-from welcoming.community.forms import EraseMineForm, OfferForm, WithdrawForm
+from welcoming.community.forms import EraseMineForm, LostLinkForm, OfferForm, WithdrawForm
 from welcoming.community.models import Offer
 from welcoming.places.models import Jurisdiction
 from welcoming.portal.views import _base as portal_frame
@@ -29,6 +29,7 @@ from welcoming.portal.views import within_hourly_limit
 # A bounded check against a flood of unconfirmed offers from one connection: enough for a parish
 # office or a library computer where several people offer in an hour, too few to fill the queue.
 OFFERS_PER_ADDRESS_PER_HOUR = 20
+LINKS_PER_ADDRESS_PER_HOUR = 5
 
 
 def _cards() -> list[dict[str, str]]:
@@ -146,6 +147,20 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     except services.NotFound:
         return _not_found(request, context)
     return _private(render(request, "community/verified.html", {**context, "offer": offer}))
+
+
+def lost_link(request: HttpRequest) -> HttpResponse:
+    """She lost her private link: new ones go to the address she gave, and the page says the same
+    whether or not that address made offers."""
+    jurisdiction, language, context = _frame(request)
+    form = LostLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if not within_hourly_limit(request, "community.links", LINKS_PER_ADDRESS_PER_HOUR):
+            return render(request, "community/busy.html", context, status=429)
+        services.offer_links_send(jurisdiction=jurisdiction, email=form.cleaned_data["email"], language=language)
+        return _private(render(request, "community/lost_link.html", {**context, "sent": True}))
+    status = 400 if form.is_bound else 200
+    return _private(render(request, "community/lost_link.html", {**context, "form": form}, status=status))
 
 
 def _offer(request: HttpRequest, token: str) -> tuple[Offer | None, dict[str, Any]]:

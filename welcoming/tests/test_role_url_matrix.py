@@ -140,6 +140,7 @@ MATRIX: dict[str, Door] = {
     "community:form": door(EVERYONE, kind="offer_kind"),
     "community:sent": door(EVERYONE),
     "community:verify": door(EVERYONE, token="offer_verify_token"),
+    "community:lost-link": door(EVERYONE),
     "community:manage": door(EVERYONE, token="offer_manage_token"),
     "community:change": door(EVERYONE, token="offer_manage_token"),
     "community:withdraw": door(EVERYONE, token="offer_manage_token"),

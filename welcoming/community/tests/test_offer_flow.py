@@ -22,6 +22,10 @@ from welcoming.places.models import Area, Jurisdiction
 pytestmark = pytest.mark.django_db
 
 
+SENT_AGAIN = (
+    "If offers were made with this e-mail address, we have sent it new private links. Look in your inbox, "
+    "and in your spam or junk folder."
+)
 PUBLISHED_CHANGE_NOTE = (
     "Your offer is published. If you change what it offers, it goes back to the city's coordinators for review, "
     "and it is not matched until they publish it again. Changing only your name, phone or organisation does not."
@@ -256,3 +260,44 @@ def test_a_rejected_offer_tells_her_why_and_she_can_change_it_and_send_it_again(
     her.post(links["manage"] + "change/", answers("work", areas["northfield"], description="12 € por hora."))
     offer.refresh_from_db()
     assert offer.state == Offer.State.PENDING and offer.description == "12 € por hora."
+
+
+def test_she_asks_for_her_private_links_again_and_only_the_new_ones_open_her_offers(
+    riverton: Jurisdiction, areas: dict[str, Area], django_capture_on_commit_callbacks: Any
+) -> None:
+    her = Browser()
+    with django_capture_on_commit_callbacks(execute=True):
+        send(her, "es", "goods", answers("goods", areas["northfield"]))
+        send(her, "es", "time", answers("time", areas["northfield"]))
+    old = links_in(mail.outbox[0])["manage"]
+    mail.outbox.clear()
+
+    page = her.get("/es/offer/manage/")
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    wrong = her.post("/es/offer/manage/", {"email": "maria at example"})
+    assert wrong.status_code == 400
+    assert in_language("es", "Write your e-mail address, for example maria@example.org.") in wrong.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = her.post("/es/offer/manage/", {"email": " MARIA@example.org "})
+    assert answer.status_code == 200
+    assert html.escape(in_language("es", SENT_AGAIN)) in answer.content.decode()
+
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["maria@example.org"]
+    body = str(mail.outbox[0].body)
+    links = re.findall(r"https?://[^/\s]+(/es/offer/manage/[\w-]+/)", body)
+    assert len(links) == 2  # one for each of her offers
+    assert all(her.get(link).status_code == 200 for link in links)
+    assert her.get(old).status_code == 404  # the old link no longer opens anything
+    assert "maria@example.org" not in answer.content.decode()  # the address goes by e-mail only
+
+
+def test_an_address_that_made_no_offer_gets_the_same_answer_and_no_email(
+    riverton: Jurisdiction, areas: dict[str, Area], django_capture_on_commit_callbacks: Any
+) -> None:
+    her = Browser()
+    send(her, "en", "goods", answers("goods", areas["northfield"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = her.post("/en/offer/manage/", {"email": "someone.else@example.org"})
+    assert answer.status_code == 200 and SENT_AGAIN in html.unescape(answer.content.decode())
+    assert mail.outbox == []
+    assert Offer.objects.get().manage_token_hash  # her own link is untouched
