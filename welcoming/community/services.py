@@ -527,3 +527,28 @@ def offerer_erase(*, offerer: Offerer, actor: Actor | None = None) -> int:
                 purpose="erased at her request",
             )
     return len(offers)
+
+
+@transaction.atomic
+def offers_purge_unconfirmed(*, now: dt.datetime | None = None, apply: bool = False) -> int:
+    """Offers whose e-mail address was never confirmed within the link's `VERIFY_DAYS` are deleted
+    with what they hold, and so is an offerer left with no offer: we keep no one's details on the
+    word of a form nobody confirmed. Counts them only, unless `apply`."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=VERIFY_DAYS)
+    stale = Offer.objects.filter(state=Offer.State.UNVERIFIED, created_at__lt=cutoff)
+    count = stale.count()
+    if not apply or not count:
+        return count
+    offerers = set(stale.values_list("offerer_id", flat=True))
+    for offer in stale.select_for_update():
+        AuditEntry.objects.create(
+            action=AuditEntry.Action.DELETE,
+            record_type="community.offer",
+            record_id=str(offer.pk),
+            fields=[*CONTACT_FIELDS, "address", "description", "host_household"],
+            purpose=f"e-mail address not confirmed within {VERIFY_DAYS} days",
+            via="command",
+        )
+    stale.delete()
+    Offerer.objects.filter(pk__in=offerers, offers__isnull=True).delete()
+    return count
