@@ -18,6 +18,7 @@ from welcoming.community.models import Offer, Offerer
 from welcoming.community.tests.helpers import answers, in_language, key_of, links_in, send
 from welcoming.lib.addresses import building_index
 from welcoming.places.models import Area, Jurisdiction
+from welcoming.tests.staff import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,6 @@ PUBLISHED_CHANGE_NOTE = (
     "Your offer is published. If you change what it offers, it goes back to the city's coordinators for review, "
     "and it is not matched until they publish it again. Changing only your name, phone or organisation does not."
 )
-
-
-def signed_in(user: User) -> Browser:
-    browser = Browser()
-    browser.force_login(user)
-    return browser
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])

@@ -20,16 +20,11 @@ from welcoming.community.models import Offer, Offerer
 from welcoming.lib.addresses import building_index
 from welcoming.matching.models import BuildingIssue
 from welcoming.places.models import Area, Jurisdiction
+from welcoming.tests.staff import signed_in
 
 pytestmark = pytest.mark.django_db
 
 HOME = "Apt 4, 12 Harbour Street"
-
-
-def signed_in(user: User) -> Browser:
-    browser = Browser()
-    browser.force_login(user)
-    return browser
 
 
 def offer(

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from welcoming.matching.models import Allocation, CheckIn, Request
 from welcoming.matching.run_services import Invalid, NotAllowed
 from welcoming.matching.tests import run_factories as make
 from welcoming.places.models import Jurisdiction
+from welcoming.tests.staff import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_second_factor(settings: Any) -> None:
     settings.WELCOMING_REQUIRE_2FA = False
-
-
-def signed_in(user: User) -> Browser:
-    browser = Browser()
-    browser.force_login(user)
-    return browser
 
 
 @pytest.fixture

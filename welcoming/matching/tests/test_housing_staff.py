@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client as Browser
 
 from welcoming.accounts.models import AuditEntry, User
 from welcoming.community.models import Offer
@@ -16,17 +15,12 @@ from welcoming.matching.models import BuildingIssue, Request
 from welcoming.matching.register import load_demo_housing
 from welcoming.matching.tests.run_factories import household, open_request, published_offer
 from welcoming.places.models import Jurisdiction
+from welcoming.tests.staff import signed_in
 
 pytestmark = pytest.mark.django_db
 
 CHECK = "/staff/housing/check/"
 REGISTER = "/staff/housing/register/"
-
-
-def signed_in(user: User) -> Browser:
-    browser = Browser()
-    browser.force_login(user)
-    return browser
 
 
 def read(page: Any) -> str:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client as Browser
 from django.urls import reverse
 
 from welcoming.accounts.actors import actor_for
@@ -20,6 +19,7 @@ from welcoming.matching.models import MatchRun, Proposal
 from welcoming.matching.run_services import Invalid, NotAllowed
 from welcoming.matching.tests import run_factories as make
 from welcoming.places.models import Jurisdiction
+from welcoming.tests.staff import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_second_factor(settings: Any) -> None:
     settings.WELCOMING_REQUIRE_2FA = False
-
-
-def signed_in(user: User) -> Browser:
-    browser = Browser()
-    browser.force_login(user)
-    return browser
 
 
 # --- starting ---------------------------------------------------------------------------------------------
